@@ -1,0 +1,45 @@
+"""Zhichao (治超): the application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from backend.config import INSTANCE, ROOT, Settings
+from backend.database import engine_options, install_sqlite_hooks, is_sqlite, normalise_url
+from backend.api.base import ZhichaoApi
+from backend.extensions import db, migrate, socketio
+
+
+def create_app(config: dict[str, Any] | None = None, settings: Settings | None = None) -> Flask:
+    """Build the app: settings from the environment unless given, extensions bound, blueprints registered."""
+    settings = settings or Settings.from_env()
+    settings.database_url = normalise_url(settings.database_url)
+    app = Flask(__name__, instance_path=str(INSTANCE), static_folder=None)
+    app.config.from_mapping(settings.flask_config())
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(settings.database_url)
+    app.config.update(config or {})
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    with app.app_context():
+        if is_sqlite(settings.database_url):
+            install_sqlite_hooks(db.engine)
+    # flask-smorest keeps one spec per Api, so each app gets its own (tests build several apps).
+    api = ZhichaoApi(app, spec_kwargs={"components": {"securitySchemes": {
+        "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+        "apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
+    }}})
+    socketio.init_app(app, async_mode="threading", message_queue=settings.redis_url)
+
+    from backend.api import register_blueprints
+    from backend.cli import register_cli
+    from backend.web import register_web
+
+    register_blueprints(api)
+    register_web(app)
+    register_cli(app)
+    return app

@@ -1,0 +1,382 @@
+"""Fence geometry validation, geodesic helpers and the immutable in-memory fence index."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+from pyproj import Geod
+
+from backend.domain.fence_index import KindGrid, as_points
+
+__all__ = [
+    "FENCE_KINDS",
+    "FenceGeometryError",
+    "FenceIndex",
+    "FenceRecord",
+    "geodesic_area_m2",
+    "parse_fence_geometry",
+    "to_multipolygon",
+]
+
+FENCE_KINDS: Final[tuple[str, ...]] = ("jurisdiction", "source_site", "checkpoint", "restricted")
+
+_GEOD: Final = Geod(ellps="WGS84")
+# A ring with thousands of swapped coordinates would otherwise produce thousands of identical complaints.
+_MAX_COORDINATE_MESSAGES: Final = 20
+_GEOS_REASON = re.compile(r"^(?P<text>.*?)\s*\[(?P<x>\S+) (?P<y>\S+)\]\s*$")
+
+
+class FenceGeometryError(ValueError):
+    """Raised when a fence geometry is unusable; ``messages`` lists every problem found, in English."""
+
+    def __init__(self, messages: Sequence[str]) -> None:
+        self.messages: list[str] = list(messages)
+        super().__init__("; ".join(self.messages))
+
+
+def _num(value: float) -> str:
+    return repr(float(value))
+
+
+def _pos(x: float, y: float) -> str:
+    return f"[{_num(x)}, {_num(y)}]"
+
+
+def _area_text(area_m2: float) -> str:
+    if area_m2 >= 1e6:
+        km2 = area_m2 / 1e6
+        return f"{km2:,.0f} km²" if km2 >= 100 else f"{km2:,.2f}".rstrip("0").rstrip(".") + " km²"
+    if area_m2 >= 100:
+        return f"{area_m2:,.0f} m²"
+    return f"{area_m2:.2f}".rstrip("0").rstrip(".") + " m²"
+
+
+def _explain(reason: str) -> str:
+    """Turn a GEOS validity reason like 'Self-intersection[113.52 37.87]' into readable English."""
+    match = _GEOS_REASON.match(reason)
+    if match is None:
+        return reason[:1].lower() + reason[1:]
+    text = match["text"]
+    where = _pos(round(float(match["x"]), 9), round(float(match["y"]), 9))
+    if text.startswith("Too few points"):
+        return f"has fewer than 3 distinct positions (near {where})"
+    return f"{text[:1].lower() + text[1:]} at {where}"
+
+
+def _is_list(value: object) -> bool:
+    return isinstance(value, list | tuple)
+
+
+def _is_number(value: object) -> bool:
+    # bool is an int subclass but true/false in a coordinate is always a client bug.
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool | np.bool_)
+
+
+def _depth(value: object) -> int | None:
+    """Nesting depth along first elements; None when an empty list makes it undecidable."""
+    depth = 0
+    while _is_list(value):
+        if not value:
+            return None
+        depth += 1
+        value = value[0]  # type: ignore[index]
+    return depth
+
+
+class _Collector:
+    """Accumulates messages, capping the repetitive per-coordinate ones."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self.coordinate_errors = 0
+
+    def add(self, message: str) -> None:
+        self.messages.append(message)
+
+    def add_coordinate(self, message: str) -> None:
+        self.coordinate_errors += 1
+        if self.coordinate_errors <= _MAX_COORDINATE_MESSAGES:
+            self.messages.append(message)
+
+    def finish(self) -> list[str]:
+        hidden = self.coordinate_errors - _MAX_COORDINATE_MESSAGES
+        if hidden > 0:
+            self.messages.append(f"... and {hidden:,} more coordinate errors")
+        return self.messages
+
+
+def _check_position(pos: object, where: str, out: _Collector) -> tuple[float, float] | None:
+    if not _is_list(pos) or not 2 <= len(pos) <= 3:  # type: ignore[arg-type]
+        out.add_coordinate(f"{where}: expected [longitude, latitude], got {pos!r}")
+        return None
+    assert isinstance(pos, list | tuple)
+    ok = True
+    for axis, value in zip(("longitude", "latitude", "altitude"), pos, strict=False):
+        if not _is_number(value):
+            out.add_coordinate(f"{where}: {axis} {value!r} is not a number")
+            ok = False
+        elif not math.isfinite(value):
+            out.add_coordinate(f"{where}: {axis} {value!r} is not finite")
+            ok = False
+    if not ok:
+        return None
+    lon, lat = float(pos[0]), float(pos[1])
+    if not -180.0 <= lon <= 180.0:
+        out.add_coordinate(f"{where}: longitude {_num(lon)} out of range [-180, 180]")
+        ok = False
+    if not -90.0 <= lat <= 90.0:
+        hint = " — coordinates must be [longitude, latitude]" if -90.0 <= lon <= 90.0 else ""
+        out.add_coordinate(f"{where}: latitude {_num(lat)} out of range [-90, 90]{hint}")
+        ok = False
+    return (lon, lat) if ok else None
+
+
+def _check_ring(ring: object, label: str, out: _Collector) -> list[tuple[float, float]] | None:
+    if not _is_list(ring):
+        out.add(f"{label} is not a list of positions: got {ring!r}")
+        return None
+    assert isinstance(ring, list | tuple)
+    parsed = [_check_position(pos, f"coordinate {i} of {label}", out) for i, pos in enumerate(ring)]
+    ok = True
+    if len(ring) < 4:
+        out.add(f"{label} has {len(ring)} positions; a ring needs at least 4")
+        ok = False
+    first, last = parsed[0] if parsed else None, parsed[-1] if parsed else None
+    if first is not None and last is not None and first != last:
+        out.add(f"{label} is not closed: first {_pos(*first)} != last {_pos(*last)}")
+        ok = False
+    if not ok or any(p is None for p in parsed):
+        return None
+    return [p for p in parsed if p is not None]
+
+
+def _check_polygon(rings: object, suffix: str, out: _Collector) -> shapely.Polygon | None:
+    """Structural checks of one polygon's rings; ``suffix`` is '' or ' of polygon N'."""
+    name = f"polygon{suffix.removeprefix(' of polygon')}" if suffix else "Polygon"
+    if not _is_list(rings):
+        out.add(f"{name} is not a list of rings: got {rings!r}")
+        return None
+    assert isinstance(rings, list | tuple)
+    if not rings:
+        out.add(f"{name} has no rings; a polygon needs an exterior ring")
+        return None
+    parsed = [_check_ring(ring, f"ring {i}{suffix}", out) for i, ring in enumerate(rings)]
+    if any(p is None for p in parsed):
+        return None
+    return shapely.Polygon(parsed[0], parsed[1:])
+
+
+def _check_polygon_validity(poly: shapely.Polygon, suffix: str, out: _Collector) -> bool:
+    """Validity checks ring by ring so that several problems are reported at once."""
+    shell = shapely.Polygon(poly.exterior)
+    rings_ok = True
+    for i, ring in enumerate([poly.exterior, *poly.interiors]):
+        reason = shapely.is_valid_reason(shapely.Polygon(ring))
+        if reason != "Valid Geometry":
+            out.add(f"ring {i}{suffix}: {_explain(reason)}")
+            rings_ok = False
+    if not rings_ok:
+        return False
+    holes_ok = True
+    for i, ring in enumerate(poly.interiors, start=1):
+        hole = shapely.Polygon(ring)
+        if not shapely.intersects(shell, hole) or shapely.touches(shell, hole):
+            out.add(f"ring {i}{suffix} is a hole outside its exterior ring (ring 0{suffix})")
+            holes_ok = False
+        elif not shapely.within(hole, shell):
+            where = _explain(shapely.is_valid_reason(poly))
+            out.add(f"ring {i}{suffix} is a hole that crosses its exterior ring: {where}")
+            holes_ok = False
+    if holes_ok and not shapely.is_valid(poly):
+        name = f"polygon{suffix.removeprefix(' of polygon')}" if suffix else "Polygon"
+        out.add(f"{name}: {_explain(shapely.is_valid_reason(poly))}")
+        return False
+    return holes_ok
+
+
+def parse_fence_geometry(
+    geometry: Mapping[str, Any], *, min_area_m2: float = 100.0, max_area_m2: float = 2e11
+) -> shapely.MultiPolygon | shapely.Polygon:
+    """Parse a GeoJSON Polygon/MultiPolygon ([longitude, latitude], WGS-84) into a valid shapely geometry.
+
+    Rule: structure, numbers, coordinate ranges, ring size and closure, OGC validity and the geodesic area
+    (between ``min_area_m2`` and ``max_area_m2``) are checked; every problem found is reported together in a
+    FenceGeometryError. Altitudes are accepted and dropped. Antimeridian-crossing fences are not supported.
+    """
+    if not isinstance(geometry, Mapping):
+        raise FenceGeometryError([f"geometry must be a GeoJSON object, got {type(geometry).__name__}"])
+    gtype = geometry.get("type")
+    if gtype not in ("Polygon", "MultiPolygon"):
+        if gtype is None:
+            message = "geometry has no 'type'; use Polygon or MultiPolygon"
+        else:
+            message = f"type {gtype!r} not allowed; use Polygon or MultiPolygon"
+            if gtype == "Feature":
+                message += " (pass the Feature's 'geometry' member)"
+        raise FenceGeometryError([message])
+    if "coordinates" not in geometry:
+        raise FenceGeometryError([f"{gtype} has no 'coordinates'"])
+    coords = geometry["coordinates"]
+    expected = 3 if gtype == "Polygon" else 4
+    depth = _depth(coords)
+    if depth is not None and depth != expected:
+        shape = "[ring][position][longitude, latitude]"
+        shape = shape if gtype == "Polygon" else "[polygon]" + shape
+        raise FenceGeometryError(
+            [f"coordinates are nested {depth} levels deep; a {gtype} needs {expected} ({shape})"]
+        )
+    out = _Collector()
+    if gtype == "Polygon":
+        polygon = _check_polygon(coords, "", out)
+        parts = None if polygon is None else [polygon]
+    else:
+        if not coords:
+            raise FenceGeometryError(["MultiPolygon has no polygons"])
+        checked = [_check_polygon(p, f" of polygon {i}", out) for i, p in enumerate(coords)]
+        parts = None if any(p is None for p in checked) else [p for p in checked if p is not None]
+    if parts is None:
+        raise FenceGeometryError(out.finish())
+
+    suffixes = [""] if gtype == "Polygon" else [f" of polygon {i}" for i in range(len(parts))]
+    valid = all([_check_polygon_validity(p, s, out) for p, s in zip(parts, suffixes, strict=True)])
+    result: shapely.Polygon | shapely.MultiPolygon = (
+        parts[0] if gtype == "Polygon" else shapely.MultiPolygon(parts)
+    )
+    if valid and gtype == "MultiPolygon" and not shapely.is_valid(result):
+        valid = False
+        tree = shapely.STRtree(parts)
+        left, right = tree.query(parts, predicate="intersects")
+        for i, j in zip(left.tolist(), right.tolist(), strict=True):
+            if i < j and not shapely.touches(parts[i], parts[j]):
+                out.add(f"polygon {i} and polygon {j} overlap")
+        if not out.messages:
+            out.add(f"polygons touch along an edge: {_explain(shapely.is_valid_reason(result))}")
+    if valid:
+        area = geodesic_area_m2(result)
+        if area < min_area_m2:
+            out.add(f"area {_area_text(area)} is too small (minimum {_area_text(min_area_m2)})")
+        elif area > max_area_m2:
+            out.add(f"area {_area_text(area)} is too large (maximum {_area_text(max_area_m2)})")
+    if out.messages:
+        raise FenceGeometryError(out.finish())
+    return result
+
+
+def to_multipolygon(geom: shapely.Polygon | shapely.MultiPolygon) -> shapely.MultiPolygon:
+    """Return ``geom`` as a MultiPolygon (a Polygon becomes a one-part MultiPolygon), as the database stores."""
+    if isinstance(geom, shapely.MultiPolygon):
+        return geom
+    if isinstance(geom, shapely.Polygon):
+        return shapely.MultiPolygon([geom])
+    raise TypeError(f"expected Polygon or MultiPolygon, got {type(geom).__name__}")
+
+
+def geodesic_area_m2(geom: shapely.Polygon | shapely.MultiPolygon) -> float:
+    """Area in m² on the WGS-84 ellipsoid (x = longitude): shells minus holes, independent of orientation."""
+    total = 0.0
+    for part in shapely.get_parts(to_multipolygon(geom)).tolist():
+        for i, ring in enumerate([part.exterior, *part.interiors]):
+            lons, lats = shapely.get_coordinates(ring).T
+            ring_area = abs(_GEOD.polygon_area_perimeter(lons, lats)[0])
+            total += ring_area if i == 0 else -ring_area
+    return float(total)
+
+
+@dataclass(frozen=True)
+class FenceRecord:
+    """One fence as the index sees it; ``kind`` must be one of FENCE_KINDS, geometry is valid WGS-84 lon/lat."""
+
+    id: int
+    kind: str
+    team_id: int | None
+    geometry: shapely.Polygon | shapely.MultiPolygon
+
+    def __post_init__(self) -> None:
+        if self.kind not in FENCE_KINDS:
+            raise ValueError(f"fence {self.id}: unknown kind {self.kind!r}; expected one of {FENCE_KINDS}")
+        if not isinstance(self.geometry, shapely.Polygon | shapely.MultiPolygon) or self.geometry.is_empty:
+            raise ValueError(f"fence {self.id}: geometry must be a non-empty Polygon or MultiPolygon")
+
+
+class FenceIndex:
+    """Immutable point-in-fence index: one uniform grid per kind, exact answers via shapely.contains_xy.
+
+    Rule: a point is in a fence iff ``shapely.contains_xy(fence, lon, lat)`` (interior only: points exactly on
+    a boundary, NaN and infinite coordinates never match). Nothing is mutated after ``__init__``, so any
+    number of threads may query one instance; to apply changes build a new index and swap the reference.
+    """
+
+    def __init__(self, fences: Sequence[FenceRecord], version: int = 0) -> None:
+        self._version = version
+        self._records: dict[int, FenceRecord] = {}
+        for fence in fences:
+            if fence.id in self._records:
+                raise ValueError(f"duplicate fence id {fence.id}")
+            self._records[fence.id] = fence
+        self._grids: dict[str, KindGrid] = {}
+        for kind in FENCE_KINDS:
+            of_kind = sorted((f for f in fences if f.kind == kind), key=lambda f: f.id)
+            if not of_kind:
+                continue
+            # Private copies: preparing mutates a geometry, and callers' objects should stay untouched.
+            geoms = shapely.from_wkb(shapely.to_wkb([f.geometry for f in of_kind]))
+            ids = np.array([f.id for f in of_kind], dtype=np.int64)
+            areas = np.array([geodesic_area_m2(f.geometry) for f in of_kind], dtype=np.float64)
+            self._grids[kind] = KindGrid(geoms, ids, areas)
+
+    @property
+    def version(self) -> int:
+        """The version number given at construction (e.g. the fence table's change counter)."""
+        return self._version
+
+    def __len__(self) -> int:
+        """Number of fences of all kinds."""
+        return len(self._records)
+
+    def get(self, fence_id: int) -> FenceRecord | None:
+        """The record with ``fence_id``, or None."""
+        return self._records.get(fence_id)
+
+    def match(
+        self, lon: npt.ArrayLike, lat: npt.ArrayLike, kind: str | None = None
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """All (point_index, fence_id) pairs whose fence contains the point, optionally of one ``kind`` only.
+
+        Rule: pairs sorted by point index then fence id, as two int64 arrays of equal length.
+        """
+        x, y = as_points(lon, lat)
+        kinds = FENCE_KINDS if kind is None else (self._check_kind(kind),)
+        found = [self._grids[k].match(x, y) for k in kinds if k in self._grids]
+        if not found:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        if len(found) == 1:
+            return found[0]
+        points = np.concatenate([p for p, _ in found])
+        ids = np.concatenate([f for _, f in found])
+        order = np.lexsort((ids, points))
+        return points[order], ids[order]
+
+    def locate(self, lon: npt.ArrayLike, lat: npt.ArrayLike, kind: str) -> npt.NDArray[np.int64]:
+        """Per point, the id of the containing fence of ``kind``, or -1.
+
+        Rule: when several fences of that kind contain the point the smallest geodesic area wins (the most
+        specific), ties going to the smaller id. Returns an int64 array of len(lon).
+        """
+        x, y = as_points(lon, lat)
+        grid = self._grids.get(self._check_kind(kind))
+        if grid is None:
+            return np.full(x.shape[0], -1, dtype=np.int64)
+        return grid.locate(x, y)
+
+    @staticmethod
+    def _check_kind(kind: str) -> str:
+        if kind not in FENCE_KINDS:
+            raise ValueError(f"unknown fence kind {kind!r}; expected one of {FENCE_KINDS}")
+        return kind

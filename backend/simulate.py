@@ -1,0 +1,1 @@
+"""Simulated demo traffic (placeholder replaced below)."""
