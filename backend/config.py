@@ -63,6 +63,8 @@ class Settings:
             if not demo:
                 raise ConfigError("SECRET_KEY is required outside demo mode")
             secret = _instance_secret("secret_key")
+        if len(secret) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters (it signs the bearer tokens)")
         codes = env.get("ZHICHAO_ALARM_CODES")
         return cls(
             database_url=url,

@@ -38,6 +38,7 @@ Usage (from the repository root)::
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import random
@@ -103,8 +104,14 @@ EDGE_SPECS: dict[str, tuple[list[Coord], float, float]] = {
     "SC": ([J_YSC, (113.442, 37.900), (113.455, 37.860), J_SCP], 1.3, 0.8),
     "CP": (
         [
-            J_SCP, (113.520, 37.815), (113.580, 37.825), (113.640, 37.830),
-            (113.700, 37.845), (113.745, 37.880), (113.755, 37.920), J_YCP,
+            J_SCP,
+            (113.520, 37.815),
+            (113.580, 37.825),
+            (113.640, 37.830),
+            (113.700, 37.845),
+            (113.745, 37.880),
+            (113.755, 37.920),
+            J_YCP,
         ],
         1.4,
         1.0,
@@ -113,25 +120,48 @@ EDGE_SPECS: dict[str, tuple[list[Coord], float, float]] = {
     # outer boundary, split into one arc per jurisdiction
     "OUT_Y": (
         [
-            O_YP, (113.690, 38.080), (113.660, 38.180), (113.620, 38.280), (113.520, 38.345),
-            (113.350, 38.340), (113.200, 38.300), (113.080, 38.240), (113.010, 38.150),
-            (112.990, 38.080), O_YS,
+            O_YP,
+            (113.690, 38.080),
+            (113.660, 38.180),
+            (113.620, 38.280),
+            (113.520, 38.345),
+            (113.350, 38.340),
+            (113.200, 38.300),
+            (113.080, 38.240),
+            (113.010, 38.150),
+            (112.990, 38.080),
+            O_YS,
         ],
         2.3,
         2.6,
     ),
     "OUT_S": (
         [
-            O_YS, (112.950, 37.980), (112.960, 37.880), (112.980, 37.780), (113.050, 37.710),
-            (113.150, 37.690), (113.280, 37.680), (113.380, 37.660), O_SP,
+            O_YS,
+            (112.950, 37.980),
+            (112.960, 37.880),
+            (112.980, 37.780),
+            (113.050, 37.710),
+            (113.150, 37.690),
+            (113.280, 37.680),
+            (113.380, 37.660),
+            O_SP,
         ],
         2.2,
         2.2,
     ),
     "OUT_P": (
         [
-            O_SP, (113.480, 37.570), (113.600, 37.550), (113.750, 37.570), (113.880, 37.620),
-            (113.950, 37.720), (113.960, 37.830), (113.930, 37.930), (113.860, 37.990), O_YP,
+            O_SP,
+            (113.480, 37.570),
+            (113.600, 37.550),
+            (113.750, 37.570),
+            (113.880, 37.620),
+            (113.950, 37.720),
+            (113.960, 37.830),
+            (113.930, 37.930),
+            (113.860, 37.990),
+            O_YP,
         ],
         2.3,
         2.6,
@@ -141,32 +171,41 @@ EDGE_SPECS: dict[str, tuple[list[Coord], float, float]] = {
 # Each ring is a counter-clockwise walk over edges; -1 means "walk reversed".
 JURISDICTIONS: list[dict[str, Any]] = [
     {
-        "name": "盂县", "name_en": "Yu County", "team": "T1", "code": "140322",
+        "name": "盂县",
+        "name_en": "Yu County",
+        "team": "T1",
+        "code": "140322",
         "ring": [("YS", 1), ("YC", 1), ("YP", 1), ("OUT_Y", 1)],
     },
     {
-        "name": "阳泉市区", "name_en": "Yangquan city districts (Chengqu, Kuangqu, Jiaoqu)",
-        "team": "T1", "code": "140301",
+        "name": "阳泉市区",
+        "name_en": "Yangquan city districts (Chengqu, Kuangqu, Jiaoqu)",
+        "team": "T1",
+        "code": "140301",
         "ring": [("SC", 1), ("CP", 1), ("YC", -1)],
     },
     {
-        "name": "平定县", "name_en": "Pingding County", "team": "T2", "code": "140321",
+        "name": "平定县",
+        "name_en": "Pingding County",
+        "team": "T2",
+        "code": "140321",
         "ring": [("OUT_P", 1), ("YP", -1), ("CP", -1), ("SP", 1)],
     },
     {
-        "name": "寿阳县", "name_en": "Shouyang County", "team": "T2", "code": "140725",
+        "name": "寿阳县",
+        "name_en": "Shouyang County",
+        "team": "T2",
+        "code": "140725",
         "ring": [("OUT_S", 1), ("SP", -1), ("SC", -1), ("YS", -1)],
     },
 ]
-
-TEAMS = {"T1": "治超一中队", "T2": "治超二中队"}
 
 
 def densify_km(ctrl: Sequence[Coord], spacing: float) -> tuple[list[Coord], list[float]]:
     """Densify a km polyline; returns the points and their arc-length positions."""
     pts: list[Coord] = [ctrl[0]]
     cum: list[float] = [0.0]
-    for a, b in zip(ctrl[:-1], ctrl[1:], strict=True):
+    for a, b in itertools.pairwise(ctrl):
         seg = math.hypot(b[0] - a[0], b[1] - a[1])
         n = max(1, math.ceil(seg / spacing))
         for i in range(1, n + 1):
@@ -264,41 +303,76 @@ def build_jurisdictions() -> list[dict[str, Any]]:
 # orientation (deg), vertex count
 SITES: list[dict[str, Any]] = [
     {
-        "code": "DEMO-S1", "name": "盂县金星商贸有限公司", "enterprise": "盂县金星商贸有限公司",
-        "enterprise_kind": "logistics", "center": (113.4520, 38.0660), "access": (113.4470, 38.0520),
-        "half": (230.0, 140.0), "angle": 35.0, "n": 9,
+        "code": "DEMO-S1",
+        "name": "盂县金星商贸有限公司",
+        "enterprise": "盂县金星商贸有限公司",
+        "enterprise_kind": "logistics",
+        "center": (113.4520, 38.0660),
+        "access": (113.4470, 38.0520),
+        "half": (230.0, 140.0),
+        "angle": 35.0,
+        "n": 9,
     },
     {
-        "code": "DEMO-S2", "name": "平定县岔口宏达石料有限公司", "enterprise": "平定县岔口宏达石料有限公司",
-        "enterprise_kind": "quarry", "center": (113.7050, 37.6830), "access": (113.6950, 37.6950),
-        "half": (260.0, 190.0), "angle": -20.0, "n": 11,
+        "code": "DEMO-S2",
+        "name": "平定县岔口宏达石料有限公司",
+        "enterprise": "平定县岔口宏达石料有限公司",
+        "enterprise_kind": "quarry",
+        "center": (113.7050, 37.6830),
+        "access": (113.6950, 37.6950),
+        "half": (260.0, 190.0),
+        "angle": -20.0,
+        "n": 11,
     },
     {
-        "code": "DEMO-S3", "name": "阳泉市郊区荫营宏盛洗煤有限公司",
+        "code": "DEMO-S3",
+        "name": "阳泉市郊区荫营宏盛洗煤有限公司",
         "enterprise": "阳泉市郊区荫营宏盛洗煤有限公司",
-        "enterprise_kind": "coal_washery", "center": (113.6000, 37.9150), "access": (113.6050, 37.9050),
-        "half": (190.0, 120.0), "angle": 70.0, "n": 8,
+        "enterprise_kind": "coal_washery",
+        "center": (113.6000, 37.9150),
+        "access": (113.6050, 37.9050),
+        "half": (190.0, 120.0),
+        "angle": 70.0,
+        "n": 8,
     },
     {
-        "code": "DEMO-S4", "name": "寿阳县宗艾晋华水泥有限公司", "enterprise": "寿阳县宗艾晋华水泥有限公司",
-        "enterprise_kind": "cement", "center": (113.2450, 37.9350), "access": (113.2520, 37.9280),
-        "half": (250.0, 160.0), "angle": 10.0, "n": 10,
+        "code": "DEMO-S4",
+        "name": "寿阳县宗艾晋华水泥有限公司",
+        "enterprise": "寿阳县宗艾晋华水泥有限公司",
+        "enterprise_kind": "cement",
+        "center": (113.2450, 37.9350),
+        "access": (113.2520, 37.9280),
+        "half": (250.0, 160.0),
+        "angle": 10.0,
+        "n": 10,
     },
     {
-        "code": "DEMO-S5", "name": "盂县西烟兴盛煤业有限公司", "enterprise": "盂县西烟兴盛煤业有限公司",
-        "enterprise_kind": "mine", "center": (113.2980, 38.1820), "access": (113.3050, 38.1720),
-        "half": (210.0, 150.0), "angle": -45.0, "n": 7,
+        "code": "DEMO-S5",
+        "name": "盂县西烟兴盛煤业有限公司",
+        "enterprise": "盂县西烟兴盛煤业有限公司",
+        "enterprise_kind": "mine",
+        "center": (113.2980, 38.1820),
+        "access": (113.3050, 38.1720),
+        "half": (210.0, 150.0),
+        "angle": -45.0,
+        "n": 7,
     },
 ]
 
 CHECKPOINTS: list[dict[str, Any]] = [
     {
-        "code": "CP1", "name": "盂县路家村治超检测站", "center": (113.5000, 38.0000),
-        "toward": (113.5300, 37.9550), "half": (90.0, 40.0),
+        "code": "CP1",
+        "name": "盂县路家村治超检测站",
+        "center": (113.5000, 38.0000),
+        "toward": (113.5300, 37.9550),
+        "half": (90.0, 40.0),
     },
     {
-        "code": "CP2", "name": "寿阳县平头治超检测站", "center": (113.3200, 37.8850),
-        "toward": (113.3700, 37.8790), "half": (85.0, 35.0),
+        "code": "CP2",
+        "name": "寿阳县平头治超检测站",
+        "center": (113.3200, 37.8850),
+        "toward": (113.3700, 37.8790),
+        "half": (85.0, 35.0),
     },
 ]
 
@@ -317,8 +391,12 @@ def yard_polygon(spec: dict[str, Any]) -> list[Coord]:
     rot = math.radians(spec["angle"])
     n = spec["n"]
     # start from the four corners so the yard looks rectangular, then add points
-    corners = [math.atan2(b, a), math.pi - math.atan2(b, a), math.pi + math.atan2(b, a),
-               2 * math.pi - math.atan2(b, a)]
+    corners = [
+        math.atan2(b, a),
+        math.pi - math.atan2(b, a),
+        math.pi + math.atan2(b, a),
+        2 * math.pi - math.atan2(b, a),
+    ]
     extra = sorted(rng.uniform(0.0, 2.0 * math.pi) for _ in range(n - 4))
     angles = sorted(corners + extra)
     pts: list[Coord] = []
@@ -356,10 +434,7 @@ def checkpoint_polygon(spec: dict[str, Any]) -> list[Coord]:
 
 
 def containing(poly_or_point: Any, jurisdictions: list[dict[str, Any]]) -> dict[str, Any]:
-    hits = [
-        j for j in jurisdictions
-        if Polygon(j["geometry"]["coordinates"][0]).contains(poly_or_point)
-    ]
+    hits = [j for j in jurisdictions if Polygon(j["geometry"]["coordinates"][0]).contains(poly_or_point)]
     assert len(hits) == 1, hits
     return hits[0]
 
@@ -422,54 +497,147 @@ CP2 = CHECKPOINTS[1]["center"]
 # real roads (阳盂线, G207, G307, 阳五高速 ...).
 ROUTES: list[dict[str, Any]] = [
     {
-        "code": "DEMO-R1", "from_site": "DEMO-S1", "name": "金星商贸 → 平定锁簧（阳盂线、G207 南行，经路家村站）",
-        "via": [CP1, (113.545, 37.935), (113.570, 37.875), (113.605, 37.825), (113.632, 37.786),
-                (113.640, 37.720), (113.625, 37.655)],
+        "code": "DEMO-R1",
+        "from_site": "DEMO-S1",
+        "name": "金星商贸 → 平定锁簧（阳盂线、G207 南行，经路家村站）",
+        "via": [
+            CP1,
+            (113.545, 37.935),
+            (113.570, 37.875),
+            (113.605, 37.825),
+            (113.632, 37.786),
+            (113.640, 37.720),
+            (113.625, 37.655),
+        ],
     },
     {
-        "code": "DEMO-R2", "from_site": "DEMO-S1", "name": "金星商贸 → 寿阳西（太原方向）",
-        "via": [(113.410, 38.085), (113.350, 38.060), (113.290, 38.020), (113.230, 37.960),
-                (113.185, 37.900), (113.120, 37.883), (113.050, 37.870)],
+        "code": "DEMO-R2",
+        "from_site": "DEMO-S1",
+        "name": "金星商贸 → 寿阳西（太原方向）",
+        "via": [
+            (113.410, 38.085),
+            (113.350, 38.060),
+            (113.290, 38.020),
+            (113.230, 37.960),
+            (113.185, 37.900),
+            (113.120, 37.883),
+            (113.050, 37.870),
+        ],
     },
     {
-        "code": "DEMO-R3", "from_site": "DEMO-S5", "name": "西烟煤业 → 阳泉站货场（经路家村站）",
-        "via": [(113.335, 38.145), (113.375, 38.112), (113.410, 38.088), (113.455, 38.045), CP1,
-                (113.530, 37.955), (113.555, 37.905), (113.572, 37.870)],
+        "code": "DEMO-R3",
+        "from_site": "DEMO-S5",
+        "name": "西烟煤业 → 阳泉站货场（经路家村站）",
+        "via": [
+            (113.335, 38.145),
+            (113.375, 38.112),
+            (113.410, 38.088),
+            (113.455, 38.045),
+            CP1,
+            (113.530, 37.955),
+            (113.555, 37.905),
+            (113.572, 37.870),
+        ],
     },
     {
-        "code": "DEMO-R4", "from_site": "DEMO-S5", "name": "西烟煤业 → 寿阳南",
-        "via": [(113.270, 38.140), (113.235, 38.085), (113.205, 38.025), (113.190, 37.960),
-                (113.178, 37.895), (113.170, 37.830), (113.160, 37.770)],
+        "code": "DEMO-R4",
+        "from_site": "DEMO-S5",
+        "name": "西烟煤业 → 寿阳南",
+        "via": [
+            (113.270, 38.140),
+            (113.235, 38.085),
+            (113.205, 38.025),
+            (113.190, 37.960),
+            (113.178, 37.895),
+            (113.170, 37.830),
+            (113.160, 37.770),
+        ],
     },
     {
-        "code": "DEMO-R5", "from_site": "DEMO-S3", "name": "荫营洗煤 → 娘子关（G307 东行，出省方向）",
-        "via": [(113.650, 37.905), (113.700, 37.907), (113.760, 37.922), (113.810, 37.940),
-                (113.855, 37.955)],
+        "code": "DEMO-R5",
+        "from_site": "DEMO-S3",
+        "name": "荫营洗煤 → 娘子关（G307 东行，出省方向）",
+        "via": [
+            (113.650, 37.905),
+            (113.700, 37.907),
+            (113.760, 37.922),
+            (113.810, 37.940),
+            (113.855, 37.955),
+        ],
     },
     {
-        "code": "DEMO-R6", "from_site": "DEMO-S3", "name": "荫营洗煤 → 寿阳西（G307 西行，经平头站）",
-        "via": [(113.560, 37.885), (113.500, 37.876), (113.430, 37.874), (113.370, 37.879), CP2,
-                (113.250, 37.889), (113.180, 37.892), (113.110, 37.882), (113.045, 37.876)],
+        "code": "DEMO-R6",
+        "from_site": "DEMO-S3",
+        "name": "荫营洗煤 → 寿阳西（G307 西行，经平头站）",
+        "via": [
+            (113.560, 37.885),
+            (113.500, 37.876),
+            (113.430, 37.874),
+            (113.370, 37.879),
+            CP2,
+            (113.250, 37.889),
+            (113.180, 37.892),
+            (113.110, 37.882),
+            (113.045, 37.876),
+        ],
     },
     {
-        "code": "DEMO-R7", "from_site": "DEMO-S2", "name": "宏达石料 → 盂县城（经阳泉市区、路家村站）",
-        "via": [(113.675, 37.725), (113.640, 37.765), (113.605, 37.825), (113.570, 37.875),
-                (113.545, 37.935), CP1, (113.460, 38.040), (113.420, 38.080)],
+        "code": "DEMO-R7",
+        "from_site": "DEMO-S2",
+        "name": "宏达石料 → 盂县城（经阳泉市区、路家村站）",
+        "via": [
+            (113.675, 37.725),
+            (113.640, 37.765),
+            (113.605, 37.825),
+            (113.570, 37.875),
+            (113.545, 37.935),
+            CP1,
+            (113.460, 38.040),
+            (113.420, 38.080),
+        ],
     },
     {
-        "code": "DEMO-R8", "from_site": "DEMO-S2", "name": "宏达石料 → 寿阳（经冶西）",
-        "via": [(113.640, 37.705), (113.575, 37.722), (113.510, 37.742), (113.440, 37.765),
-                (113.360, 37.795), (113.280, 37.840), (113.200, 37.880)],
+        "code": "DEMO-R8",
+        "from_site": "DEMO-S2",
+        "name": "宏达石料 → 寿阳（经冶西）",
+        "via": [
+            (113.640, 37.705),
+            (113.575, 37.722),
+            (113.510, 37.742),
+            (113.440, 37.765),
+            (113.360, 37.795),
+            (113.280, 37.840),
+            (113.200, 37.880),
+        ],
     },
     {
-        "code": "DEMO-R9", "from_site": "DEMO-S4", "name": "宗艾水泥 → 平定（经平头站、阳泉市区）",
-        "via": [(113.285, 37.895), CP2, (113.400, 37.874), (113.470, 37.866), (113.530, 37.862),
-                (113.590, 37.845), (113.625, 37.800), (113.660, 37.765), (113.710, 37.750)],
+        "code": "DEMO-R9",
+        "from_site": "DEMO-S4",
+        "name": "宗艾水泥 → 平定（经平头站、阳泉市区）",
+        "via": [
+            (113.285, 37.895),
+            CP2,
+            (113.400, 37.874),
+            (113.470, 37.866),
+            (113.530, 37.862),
+            (113.590, 37.845),
+            (113.625, 37.800),
+            (113.660, 37.765),
+            (113.710, 37.750),
+        ],
     },
     {
-        "code": "DEMO-R10", "from_site": "DEMO-S4", "name": "宗艾水泥 → 盂县北",
-        "via": [(113.270, 37.975), (113.310, 38.025), (113.360, 38.062), (113.405, 38.090),
-                (113.430, 38.150), (113.450, 38.210)],
+        "code": "DEMO-R10",
+        "from_site": "DEMO-S4",
+        "name": "宗艾水泥 → 盂县北",
+        "via": [
+            (113.270, 37.975),
+            (113.310, 38.025),
+            (113.360, 38.062),
+            (113.405, 38.090),
+            (113.430, 38.150),
+            (113.450, 38.210),
+        ],
     },
 ]
 
@@ -485,7 +653,7 @@ def catmull_rom(points: Sequence[Coord], step_km: float) -> list[Coord]:
         p0, p1, p2, p3 = pts[i - 1], pts[i], pts[i + 1], pts[i + 2]
 
         def tj(ti: float, a: Coord, b: Coord) -> float:
-            return ti + max(math.hypot(b[0] - a[0], b[1] - a[1]), 1e-9) ** 0.5
+            return ti + math.sqrt(max(math.hypot(b[0] - a[0], b[1] - a[1]), 1e-9))
 
         t0 = 0.0
         t1 = tj(t0, p0, p1)
@@ -530,9 +698,7 @@ def route_passes(line: LineString, jurisdictions: list[dict[str, Any]]) -> list[
     return names
 
 
-def build_routes(
-    jurisdictions: list[dict[str, Any]], sites: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
+def build_routes(jurisdictions: list[dict[str, Any]], sites: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by_code = {s["properties"]["code"]: s for s in sites}
     site_specs = {s["code"]: s for s in SITES}
     region = unary_union([Polygon(j["geometry"]["coordinates"][0]) for j in jurisdictions])
@@ -544,13 +710,13 @@ def build_routes(
         fixed = [to_km(p) for p in [gate, access, *spec["via"]]]
         # seeded jitter: a displaced midpoint between consecutive road waypoints
         way: list[Coord] = fixed[:2]
-        for a, b in zip(fixed[1:-1], fixed[2:], strict=True):
+        for a, b in itertools.pairwise(fixed[1:]):
             seg = math.hypot(b[0] - a[0], b[1] - a[1])
             nx, ny = -(b[1] - a[1]) / seg, (b[0] - a[0]) / seg
             off = seg * rng.uniform(-0.06, 0.06)
             way.append(((a[0] + b[0]) / 2 + off * nx, (a[1] + b[1]) / 2 + off * ny))
             way.append(b)
-        length = sum(math.hypot(q[0] - p[0], q[1] - p[1]) for p, q in zip(way[:-1], way[1:], strict=True))
+        length = sum(math.hypot(q[0] - p[0], q[1] - p[1]) for p, q in itertools.pairwise(way))
         step = max(0.7, length / 55.0)
         coords = [rnd(from_km(p)) for p in catmull_rom(way, step)]
         coords[0] = gate  # exact, not re-projected

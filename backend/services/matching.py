@@ -14,7 +14,7 @@ from backend.models import FenceState, Geofence
 
 _lock = threading.Lock()
 _index: FenceIndex | None = None
-_index_key: tuple[str, int, str] | None = None
+_index_key: tuple[int, str] | None = None
 
 
 def fence_version() -> tuple[int, str]:
@@ -53,13 +53,13 @@ def current_index() -> FenceIndex:
     batch never sees a half-built index.
     """
     global _index, _index_key
-    key = (str(db.engine.url), *fence_version())
+    key = fence_version()  # the random stamp makes the key unique across databases too
     index = _index
     if index is not None and _index_key == key:
         return index
     with _lock:
         if _index is not None and _index_key == key:
             return _index
-        fresh = load_index(key[1])
+        fresh = load_index(key[0])
         _index, _index_key = fresh, key
         return fresh
