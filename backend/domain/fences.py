@@ -280,11 +280,12 @@ def to_multipolygon(geom: shapely.Polygon | shapely.MultiPolygon) -> shapely.Mul
 
 def geodesic_area_m2(geom: shapely.Polygon | shapely.MultiPolygon) -> float:
     """Area in m² on the WGS-84 ellipsoid (x = longitude): shells minus holes, independent of orientation."""
+    polygons = geom.geoms if isinstance(geom, shapely.MultiPolygon) else (geom,)
     total = 0.0
-    for part in shapely.get_parts(to_multipolygon(geom)).tolist():
-        for i, ring in enumerate([part.exterior, *part.interiors]):
-            lons, lats = shapely.get_coordinates(ring).T
-            ring_area = abs(_GEOD.polygon_area_perimeter(lons, lats)[0])
+    for polygon in polygons:
+        for i, ring in enumerate([polygon.exterior, *polygon.interiors]):
+            xy = shapely.get_coordinates(ring)
+            ring_area = abs(_GEOD.polygon_area_perimeter(xy[:, 0], xy[:, 1])[0])
             total += ring_area if i == 0 else -ring_area
     return float(total)
 
