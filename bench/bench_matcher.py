@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -16,7 +17,7 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backend.domain.fences import FenceIndex, FenceRecord, geodesic_area_m2, to_multipolygon  # noqa: E402
+from backend.domain.fences import FenceIndex, FenceRecord, geodesic_area_m2, to_multipolygon
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -46,7 +47,7 @@ QUICK = Sizes(30, 300, 1_000, 50_000, 50_000, 50_000, 10_000, 2, 1)
 
 
 def _warp(xy: FloatArray, rng_seed: int) -> FloatArray:
-    """Smooth multi-octave displacement; total gradient < 1 keeps it a homeomorphism, so tilings stay tilings."""
+    """Smooth multi-octave displacement; gradient < 1 keeps it a homeomorphism (tilings stay tilings)."""
     rng = np.random.default_rng(rng_seed)
     out = xy.copy()
     for wavelength in (1.2, 0.4, 0.13, 0.045, 0.015):
@@ -115,14 +116,22 @@ def reduce_locate(point: IntArray, fence: IntArray, ids: IntArray, rank: IntArra
     return out
 
 
-def best_of(repeats: int, fn: Callable[[], IntArray]) -> tuple[float, IntArray]:
-    """Best wall time of ``repeats`` calls and the last result."""
-    best, result = math.inf, np.empty(0, np.int64)
-    for _ in range(repeats):
+T = TypeVar("T")
+
+
+def best_of(repeats: int, fn: Callable[[], T]) -> tuple[float, T]:
+    """Best wall time of ``repeats`` (at least one) calls, and the last result."""
+    times = []
+    for _ in range(max(repeats, 1)):
         t0 = time.perf_counter()
         result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
+        times.append(time.perf_counter() - t0)
+    return min(times), result
+
+
+def best_time(repeats: int, fn: Callable[[], Any]) -> float:
+    """Best wall time of ``repeats`` calls, result discarded."""
+    return best_of(repeats, fn)[0]
 
 
 class Baselines:
@@ -225,7 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     FenceIndex([r for r in records if r.kind == "source_site"])
     build_sites = time.perf_counter() - t0
-    print(f"FenceIndex build: {build_all:.2f}s for all {len(records)} fences ({build_sites:.2f}s for the sites)")
+    print(
+        f"FenceIndex build: {build_all:.2f}s for all {len(records)} fences, {build_sites:.2f}s for the sites"
+    )
     postgis = PostGIS(records)
 
     rng = np.random.default_rng(args.seed + 99)
@@ -238,15 +249,16 @@ def main(argv: list[str] | None = None) -> int:
         base = Baselines(of_kind)
 
         t_ours, ours = best_of(sizes.repeats, lambda: index.locate(x, y, kind))  # noqa: B023
-        t_match, (mp, mf) = best_of_pairs(sizes.repeats, lambda: index.match(x, y, kind))  # noqa: B023
-        assert np.array_equal(reduce_locate(mp, mf, base.ids, base.rank, n_points), ours), "match/locate disagree"
+        t_match, (mp, mf) = best_of(sizes.repeats, lambda: index.match(x, y, kind))  # noqa: B023
+        from_match = reduce_locate(mp, mf, base.ids, base.rank, n_points)
+        assert np.array_equal(from_match, ours), "match and locate disagree"
         rows.append((kind, "FenceIndex.locate (ours)", n_points, t_ours))
         rows.append((kind, "FenceIndex.match (ours)", n_points, t_match))
 
         nb = sizes.baseline_points
         bx, by = x[:nb], y[:nb]
         points = shapely.points(bx, by)
-        t_points, _ = best_of(sizes.baseline_repeats, lambda: np.zeros(shapely.points(bx, by).shape[0], np.int64))  # noqa: B023
+        t_points = best_time(sizes.baseline_repeats, lambda: shapely.points(bx, by))  # noqa: B023
         t_tree, res = best_of(sizes.baseline_repeats, lambda: base.strtree(points))  # noqa: B023
         assert np.array_equal(res, ours[:nb]), "STRtree disagrees"
         rows.append((kind, "(a) STRtree within, Points prebuilt", nb, t_tree))
@@ -278,16 +290,6 @@ def main(argv: list[str] | None = None) -> int:
         ratio = "1.0×" if method.startswith("FenceIndex.locate") else f"{ours_rate[kind] / rate:,.1f}×"
         print(f"| {label} | {method} | {n:,} | {t:.4f} | {rate:,.0f} | {ratio} |")
     return 0 if ok or args.quick else 1
-
-
-def best_of_pairs(repeats: int, fn: Callable[[], tuple[IntArray, IntArray]]) -> tuple[float, tuple[IntArray, IntArray]]:
-    """Best wall time of ``repeats`` calls of a pair-returning function and the last result."""
-    best, result = math.inf, (np.empty(0, np.int64), np.empty(0, np.int64))
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -43,13 +43,13 @@ def _expand(starts: IntArray, counts: IntArray) -> tuple[IntArray, IntArray]:
 class KindGrid:
     """Exact point-in-polygon lookups over one set of fences, accelerated by a uniform grid.
 
-    Rule: a point is in fence f iff ``shapely.contains_xy(f, x, y)``. The grid only decides which fences must
-    be asked: each cell lists the fences whose interior covers it entirely (answered without a test) and the
-    fences whose boundary may cross it (tested). Cells are closed boxes; a cell is classified "covered" only if
-    no boundary segment (densified, bounding boxes dilated by a few ulps) reaches it, so the whole cell lies on
-    one side of the boundary and testing its centre decides it. Query points are mapped to cells with the very
-    same floating-point formula, so rounding can never put a point into a cell its boundary was not seen in.
-    Instances are read-only after ``__init__`` (prepared geometries are warmed up there too), hence thread-safe.
+    Rule: a point is in fence f iff ``shapely.contains_xy(f, x, y)``. The grid only decides which fences
+    must be asked: each cell lists the fences whose interior covers it entirely (answered without a test)
+    and the fences whose boundary may cross it (tested). A cell counts as covered only if no boundary
+    segment (densified, bounding boxes dilated by a few ulps) reaches it, so the whole cell lies on one side
+    of the boundary and testing its centre decides it. Query points are mapped to cells with the very same
+    floating-point formula, so rounding cannot put a point into a cell its boundary was not seen in.
+    Instances are read-only after ``__init__`` (prepared geometries are warmed up there too): thread-safe.
     """
 
     def __init__(self, geoms: npt.NDArray[np.object_], ids: IntArray, areas: FloatArray) -> None:
@@ -101,12 +101,12 @@ class KindGrid:
         self._m_fence = e_fence[order].astype(np.int32)
         self._m_full = e_full[order]
 
-        # Locate lists: per cell, fences by (area, id); everything ranked after the first covering fence is moot.
+        # Locate lists: per cell, fences by (area, id); whatever ranks after the first covering fence is moot.
         rank = np.empty(n, dtype=np.int64)
         rank[np.lexsort((ids, areas))] = np.arange(n)
         order = np.argsort(e_cell * n + rank[e_fence], kind="stable")
         cells, fences, full = e_cell[order], e_fence[order], e_full[order]
-        full_before = np.cumsum(full) - full
+        full_before: IntArray = np.cumsum(full, dtype=np.int64) - full
         full_before -= full_before[self._m_ptr[cells]]
         tested = ~full & (full_before == 0)
         first_full = full & (full_before == 0)
@@ -117,15 +117,20 @@ class KindGrid:
         # Cell codes: 0..n-1 = answered by that fence, n = no fence, n+1+t = run test list t.
         code = np.where(default >= 0, default, n)
         code[test_cells] = n + 1 + np.arange(test_cells.shape[0])
-        self._code = code.astype(np.int32 if n + 1 + test_cells.shape[0] < 2**31 else np.int64)
+        self._code: npt.NDArray[np.signedinteger[Any]] = code.astype(
+            np.int32 if n + 1 + test_cells.shape[0] < 2**31 else np.int64
+        )
         self._t_ptr = np.zeros(test_cells.shape[0] + 1, dtype=np.int64)
         np.cumsum(test_count[test_cells], out=self._t_ptr[1:])
         self._t_fence = fences[tested].astype(np.int32)
         fallback = default[test_cells]
         fallback_ids = np.where(fallback >= 0, ids[np.maximum(fallback, 0)], -1)
-        self._lut = np.concatenate([ids, np.array([-1], dtype=np.int64), fallback_ids]).astype(np.int64)
-        for arr in (self._code, self._m_ptr, self._m_fence, self._m_full, self._t_ptr, self._t_fence, self._lut):
+        self._lut: IntArray = np.concatenate([ids, np.array([-1], dtype=np.int64), fallback_ids]).astype(
+            np.int64
+        )
+        for arr in (self._code, self._m_ptr, self._m_fence, self._m_full, self._t_ptr, self._t_fence):
             arr.flags.writeable = False
+        self._lut.flags.writeable = False
 
     def _cell_x(self, x: FloatArray) -> IntArray:
         """Padded column of each x; below/above the grid and NaN go to the empty padding columns."""
@@ -179,7 +184,8 @@ class KindGrid:
         cumulative = np.cumsum(size)
         while chunk_start < parts.shape[0]:
             done = int(cumulative[chunk_start - 1]) if chunk_start else 0
-            chunk_end = max(int(np.searchsorted(cumulative, done + _CHUNK_CELLS, side="right")), chunk_start + 1)
+            limit = done + _CHUNK_CELLS
+            chunk_end = max(int(np.searchsorted(cumulative, limit, side="right")), chunk_start + 1)
             sl = slice(chunk_start, chunk_end)
             part, pos = _expand(np.zeros(chunk_end - chunk_start, dtype=np.int64), size[sl])
             part += chunk_start
@@ -206,13 +212,12 @@ class KindGrid:
         inside_keys = np.unique(np.concatenate(keys[1:]))
         all_keys = np.concatenate([boundary, inside_keys])
         full = np.concatenate([np.zeros(boundary.shape[0], bool), np.ones(inside_keys.shape[0], bool)])
-        order = np.argsort(all_keys, kind="stable")
-        return all_keys[order], full[order]
+        return all_keys, full
 
     def locate(self, x: FloatArray, y: FloatArray) -> IntArray:
         """Per point, the id of the containing fence with the smallest (area, id) rank, or -1."""
         code = self._code[self._cells(x, y)]
-        out = self._lut[code]
+        out: IntArray = self._lut[code]
         need = np.flatnonzero(code > self._n)
         if need.size:
             t = code[need].astype(np.int64) - (self._n + 1)
@@ -236,7 +241,7 @@ class KindGrid:
         count = self._m_ptr[cells + 1] - start
         owner, pos = _expand(start, count)
         fence = self._m_fence[pos]
-        keep = self._m_full[pos].copy()
+        keep = self._m_full[pos]
         test = np.flatnonzero(~keep)
         if test.size:
             keep[test] = shapely.contains_xy(self._geoms[fence[test]], x[owner[test]], y[owner[test]])

@@ -76,7 +76,8 @@ def _is_list(value: object) -> bool:
 
 def _is_number(value: object) -> bool:
     # bool is an int subclass but true/false in a coordinate is always a client bug.
-    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool | np.bool_)
+    numeric = isinstance(value, int | float | np.integer | np.floating)
+    return numeric and not isinstance(value, bool | np.bool_)
 
 
 def _depth(value: object) -> int | None:
@@ -270,7 +271,7 @@ def parse_fence_geometry(
 
 
 def to_multipolygon(geom: shapely.Polygon | shapely.MultiPolygon) -> shapely.MultiPolygon:
-    """Return ``geom`` as a MultiPolygon (a Polygon becomes a one-part MultiPolygon), as the database stores."""
+    """``geom`` as the MultiPolygon the database stores (a Polygon becomes a one-part MultiPolygon)."""
     if isinstance(geom, shapely.MultiPolygon):
         return geom
     if isinstance(geom, shapely.Polygon):
@@ -292,7 +293,7 @@ def geodesic_area_m2(geom: shapely.Polygon | shapely.MultiPolygon) -> float:
 
 @dataclass(frozen=True)
 class FenceRecord:
-    """One fence as the index sees it; ``kind`` must be one of FENCE_KINDS, geometry is valid WGS-84 lon/lat."""
+    """One fence as the index sees it: ``kind`` is one of FENCE_KINDS, geometry valid WGS-84 lon/lat."""
 
     id: int
     kind: str
