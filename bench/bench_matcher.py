@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
 
         nb = sizes.baseline_points
         bx, by = x[:nb], y[:nb]
-        points = shapely.points(bx, by)
+        points: npt.NDArray[np.object_] = np.asarray(shapely.points(bx, by))
         t_points = best_time(sizes.baseline_repeats, lambda: shapely.points(bx, by))  # noqa: B023
         t_tree, res = best_of(sizes.baseline_repeats, lambda: base.strtree(points))  # noqa: B023
         assert np.array_equal(res, ours[:nb]), "STRtree disagrees"

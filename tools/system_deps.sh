@@ -11,6 +11,7 @@ if [ "${1:-}" = "--test" ]; then
   pgver=${pgver:-15}
   [ -e "/usr/share/postgresql/$pgver/extension/postgis.control" ] || need+=("postgresql-$pgver-postgis-3")
   command -v chromium >/dev/null || need+=(chromium)
+  [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then

@@ -195,6 +195,11 @@ def _check_polygon_validity(poly: shapely.Polygon, suffix: str, out: _Collector)
             where = _explain(shapely.is_valid_reason(poly))
             out.add(f"ring {i}{suffix} is a hole that crosses its exterior ring: {where}")
             holes_ok = False
+    holes = [shapely.Polygon(ring) for ring in poly.interiors]
+    for i, j in zip(*np.triu_indices(len(holes), 1), strict=True):
+        if shapely.intersects(holes[i], holes[j]) and not shapely.touches(holes[i], holes[j]):
+            out.add(f"ring {i + 1}{suffix} and ring {j + 1}{suffix} are holes that overlap")
+            holes_ok = False
     if holes_ok and not shapely.is_valid(poly):
         name = f"polygon{suffix.removeprefix(' of polygon')}" if suffix else "Polygon"
         out.add(f"{name}: {_explain(shapely.is_valid_reason(poly))}")
@@ -226,6 +231,8 @@ def parse_fence_geometry(
         raise FenceGeometryError([f"{gtype} has no 'coordinates'"])
     coords = geometry["coordinates"]
     expected = 3 if gtype == "Polygon" else 4
+    if not _is_list(coords):
+        raise FenceGeometryError([f"coordinates must be an array, got {type(coords).__name__}"])
     depth = _depth(coords)
     if depth is not None and depth != expected:
         shape = "[ring][position][longitude, latitude]"
