@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Flask
 
+from backend.api.base import ZhichaoApi
 from backend.config import INSTANCE, ROOT, Settings
 from backend.database import engine_options, install_sqlite_hooks, is_sqlite, normalise_url
-from backend.api.base import ZhichaoApi
 from backend.extensions import db, migrate, socketio
 
 

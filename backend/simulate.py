@@ -9,13 +9,13 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Any
 
 import requests
 from pyproj import Geod
 
-from backend.domain.overload import gross_limit
+from backend.domain.overload import VehicleKind, gross_limit
 from backend.services.demo import DEMO_REGION, FEED_KEY, site_key
 
 _geod = Geod(ellps="WGS84")
@@ -35,7 +35,7 @@ class Route:
     @classmethod
     def from_feature(cls, feature: dict[str, Any]) -> Route:
         coords = [(float(x), float(y)) for x, y in feature["geometry"]["coordinates"]]
-        legs = [_geod.inv(a[0], a[1], b[0], b[1])[2] for a, b in zip(coords, coords[1:], strict=False)]
+        legs = [_geod.inv(a[0], a[1], b[0], b[1])[2] for a, b in pairwise(coords)]
         return cls(feature["properties"]["name"], feature["properties"]["from_site"], coords,
                    [0.0, *accumulate(legs)])
 
@@ -87,15 +87,16 @@ class Simulator:
         """A new truck weighs out at a site (overloaded about one time in three) and starts its route."""
         route = self.rng.choice(self.routes)
         axles = self.rng.choice((2, 3, 4, 5, 6, 6, 6))
-        kind = "combination" if axles >= 4 and self.rng.random() < 0.7 else "rigid"
+        kind: VehicleKind = "combination" if axles >= 4 and self.rng.random() < 0.7 else "rigid"
         limit = gross_limit(axles, kind).limit_kg
         overloaded = self.rng.random() < 0.35
         gross = round(limit * (self.rng.uniform(1.04, 1.45) if overloaded else self.rng.uniform(0.75, 0.99)), -1)
         truck = Truck(self._plate(), route, self.rng.uniform(40, 70))
-        body = {"record_id": f"SIM-{int(time.time() * 1000)}-{self.rng.randrange(10**6)}", "plate": truck.plate,
-                "plate_color": 2, "axles": axles, "vehicle_kind": kind, "gross_kg": gross,
-                "tare_kg": round(gross * 0.3, -1), "weighed_at": datetime.now(UTC).isoformat(),
-                "goods": self.rng.choice(GOODS), "scale_id": f"{route.site}-SC1"}
+        record_id = f"SIM-{int(time.time() * 1000)}-{self.rng.randrange(10**6)}"
+        body: dict[str, Any] = {
+            "record_id": record_id, "plate": truck.plate, "plate_color": 2, "axles": axles, "vehicle_kind": kind,
+            "gross_kg": gross, "tare_kg": round(gross * 0.3, -1), "weighed_at": datetime.now(UTC).isoformat(),
+            "goods": self.rng.choice(GOODS), "scale_id": f"{route.site}-SC1"}
         r = self.http.post(f"{self.url}/api/v1/weighings", json=body, headers={"X-Api-Key": site_key(route.site)},
                            timeout=10)
         r.raise_for_status()
@@ -103,7 +104,8 @@ class Simulator:
         self.stats["weighings"] += 1
         if answer["overloaded"]:
             self.stats["overloaded"] += 1
-            echo(f"{truck.plate} left {route.site} overloaded {answer['excess_pct']}% -> warning {answer['warning_id']}")
+            echo(f"{truck.plate} left {route.site} overloaded {answer['excess_pct']}% "
+                 f"-> warning {answer['warning_id']}")
         return truck
 
     def _maybe_alarm(self, truck: Truck) -> dict[str, Any]:

@@ -37,7 +37,8 @@ def _drop_pg(name: str) -> None:
 
 def make_app(url: str) -> Flask:
     """An app on this database, migrated to head."""
-    app = create_app({"TESTING": True}, Settings(database_url=url, secret_key="test-secret-key-that-is-long-enough-0123456789", demo=True))
+    settings = Settings(database_url=url, secret_key="test-secret-key-that-is-long-enough-0123456789", demo=True)
+    app = create_app({"TESTING": True}, settings)
     with app.app_context():
         flask_migrate.upgrade()
     return app

@@ -12,8 +12,8 @@ from backend.domain.errors import Forbidden, Unauthenticated
 from backend.services.auth import Principal, principal_from_token
 
 F = TypeVar("F", bound=Callable[..., Any])
-BEARER = [{"bearerAuth": []}]
-API_KEY = [{"apiKey": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+API_KEY: list[dict[str, list[str]]] = [{"apiKey": []}]
 
 
 def current_principal() -> Principal:

@@ -50,9 +50,17 @@ class KindGrid:
     of the boundary and testing its centre decides it. Query points are mapped to cells with the very same
     floating-point formula, so rounding cannot put a point into a cell its boundary was not seen in.
     Instances are read-only after ``__init__`` (prepared geometries are warmed up there too): thread-safe.
+    ``geoms`` are prepared in place and must be aligned with ``ids`` (strictly increasing) and ``areas``
+    (the locate ranking); ``cell_size`` forces the cell edge for tests and tuning, within the cell budget.
     """
 
-    def __init__(self, geoms: npt.NDArray[np.object_], ids: IntArray, areas: FloatArray) -> None:
+    def __init__(
+        self,
+        geoms: npt.NDArray[np.object_],
+        ids: IntArray,
+        areas: FloatArray,
+        cell_size: float | None = None,
+    ) -> None:
         n = ids.shape[0]
         if n == 0 or np.any(np.diff(ids) <= 0):
             raise ValueError("KindGrid needs at least one fence and strictly increasing ids")
@@ -73,7 +81,7 @@ class KindGrid:
         np.maximum.at(fence_span, part_fence, span)
         typical = float(np.median(fence_span))
         extent_area = max(maxx - minx, 1e-12) * max(maxy - miny, 1e-12)
-        g = max(typical / _CELLS_PER_FENCE, math.sqrt(extent_area / _MAX_CELLS), 1e-9)
+        g = cell_size or max(typical / _CELLS_PER_FENCE, math.sqrt(extent_area / _MAX_CELLS), 1e-9)
         while (((maxx - minx) / g) + 5) * (((maxy - miny) / g) + 5) > 1.5 * _MAX_CELLS:
             g *= 1.25
         self._g = g

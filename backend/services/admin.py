@@ -33,8 +33,11 @@ def create_user(username: str, role: str, team_code: str | None, password: str) 
 
 def set_key(kind: str, code: str, key: str) -> None:
     """Replace the key of a site or feed (the old key stops working at once)."""
-    model = SourceSite if kind == "site" else Feed
-    row = db.session.execute(select(model).where(model.code == code)).scalar_one_or_none()
+    row: SourceSite | Feed | None
+    if kind == "site":
+        row = db.session.execute(select(SourceSite).where(SourceSite.code == code)).scalar_one_or_none()
+    else:
+        row = db.session.execute(select(Feed).where(Feed.code == code)).scalar_one_or_none()
     if row is None:
         raise NotFound(f"no {kind} {code}")
     row.api_key_hash = key_digest(key)

@@ -29,14 +29,14 @@ def append(actor: str, action: str, entity: str, entity_id: object, data: Mappin
     """
     session = db.session
     # Claim the head before reading it: the UPDATE takes the lock, the SELECT then sees the latest value.
-    session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=AuditHead.seq))
+    session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values({AuditHead.seq: AuditHead.seq}))
     head = session.execute(select(AuditHead).where(AuditHead.id == HEAD_ID)).scalar_one_or_none()
     if head is None:
         head = AuditHead(id=HEAD_ID, seq=0, hash=chain.GENESIS)
         session.add(head)
         session.flush()
     at = now()
-    fields = {
+    fields: dict[str, Any] = {
         "seq": head.seq + 1,
         "at": _iso(at),
         "actor": actor,
@@ -51,7 +51,7 @@ def append(actor: str, action: str, entity: str, entity_id: object, data: Mappin
         entity_id=fields["entity_id"], data=fields["data"], prev_hash=head.hash, hash=digest,
     )
     session.add(entry)
-    head.seq, head.hash = fields["seq"], digest
+    head.seq, head.hash = int(fields["seq"]), digest
     session.flush()
     return entry
 

@@ -20,6 +20,7 @@ from backend.domain.chain import canonical, sha256_hex
 from backend.domain.errors import Invalid
 from backend.extensions import db
 from backend.models import Alarm, Feed, Fix, VehiclePosition, WarningRecord
+from backend.schemas import field_errors
 from backend.schemas.fix import FixSchema
 from backend.services import audit, matching
 from backend.services.warnings import hand_over, open_warnings_for, raise_warning
@@ -61,7 +62,7 @@ def validate(items: Any, max_batch: int) -> tuple[list[dict[str, Any]], list[dic
         try:
             fix = _schema.load(item)
         except ValidationError as exc:
-            rejected.append({"index": i, "errors": exc.normalized_messages()})
+            rejected.append({"index": i, "errors": field_errors(exc)})
             continue
         fix["_index"] = i
         valid.append(fix)

@@ -15,6 +15,7 @@ from backend.domain.errors import Invalid, NotFound
 from backend.domain.fences import FenceGeometryError, parse_fence_geometry, to_multipolygon
 from backend.extensions import db
 from backend.models import Geofence, GeofenceVersion, Team
+from backend.schemas import field_errors
 from backend.schemas.geofence import FenceFeatureSchema
 from backend.services import audit, matching
 
@@ -29,7 +30,7 @@ def parse_feature(feature: Any, fence_id: int | None = None) -> tuple[dict[str, 
     try:
         data = _feature.load(feature)
     except ValidationError as exc:
-        raise Invalid(exc.normalized_messages()) from exc  # type: ignore[arg-type]
+        raise Invalid(field_errors(exc)) from exc
     try:
         geom = to_multipolygon(parse_fence_geometry(data["geometry"]))
     except FenceGeometryError as exc:

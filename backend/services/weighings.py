@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from geoalchemy2.shape import to_shape
 from marshmallow import ValidationError
@@ -14,6 +14,7 @@ from backend.domain.chain import canonical, sha256_hex
 from backend.domain.errors import Conflict, Forbidden, Invalid
 from backend.extensions import db
 from backend.models import SourceSite, Vehicle, Weighing
+from backend.schemas import field_errors
 from backend.schemas.weighing import WeighingSchema
 from backend.services import audit, matching
 from backend.services.warnings import raise_warning, responsible
@@ -49,7 +50,7 @@ def ingest(site: SourceSite, body: Any) -> dict[str, Any]:
     try:
         data = _schema.load(body)
     except ValidationError as exc:
-        raise Invalid(exc.normalized_messages()) from exc  # type: ignore[arg-type]
+        raise Invalid(field_errors(exc)) from exc
     if data.get("site_code") not in (None, site.code):
         raise Forbidden(f"this key belongs to site {site.code}, not {data['site_code']}")
     try:
@@ -67,7 +68,7 @@ def _store(site: SourceSite, data: dict[str, Any], raw: dict[str, Any], body_has
     vehicle = db.session.execute(
         select(Vehicle).where(Vehicle.plate == data["plate"], Vehicle.plate_color == data["plate_color"])
     ).scalar_one_or_none()
-    kind = data.get("vehicle_kind") or (vehicle.kind if vehicle else None)
+    kind = cast(overload.VehicleKind | None, data.get("vehicle_kind") or (vehicle.kind if vehicle else None))
     single_drive = data["single_drive_axle"] or bool(vehicle and vehicle.single_drive_axle)
     limit = overload.gross_limit(data["axles"], kind, single_drive_axle=single_drive,
                                  single_tyre_axles=data["single_tyre_axles"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
@@ -23,7 +25,7 @@ def test_chain_verifies_after_writes(api):
     result = audit.verify()
     assert result.ok and result.checked >= 4
     entries = db.session.query(AuditEntry).order_by(AuditEntry.seq).all()
-    for prev, entry in zip(entries, entries[1:], strict=False):
+    for prev, entry in itertools.pairwise(entries):
         assert entry.prev_hash == prev.hash
     assert entries[0].prev_hash == chain.GENESIS
 
@@ -31,9 +33,8 @@ def test_chain_verifies_after_writes(api):
 @pytest.mark.parametrize("statement", ["UPDATE audit_log SET actor = 'mallory'", "DELETE FROM audit_log"])
 def test_database_refuses_changes(api, statement):
     _write_some(api)
-    with pytest.raises(DatabaseError, match="append-only"):
-        with db.session.begin_nested():
-            db.session.execute(text(statement))
+    with pytest.raises(DatabaseError, match="append-only"), db.session.begin_nested():
+        db.session.execute(text(statement))
 
 
 def _bypass_guard():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from backend.extensions import db
-from backend.models import AuditEntry, Weighing, WarningRecord
+from backend.models import AuditEntry, WarningRecord, Weighing
 
 
 def record(**overrides):
