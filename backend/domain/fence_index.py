@@ -142,13 +142,15 @@ class KindGrid:
 
     def _cell_x(self, x: FloatArray) -> IntArray:
         """Padded column of each x; below/above the grid and NaN go to the empty padding columns."""
-        f = (x - self._x0) * self._inv + 1.0
+        with np.errstate(over="ignore", invalid="ignore"):  # huge/inf inputs are clamped just below
+            f = (x - self._x0) * self._inv + 1.0
         np.fmax(f, 0.0, out=f)
         np.fmin(f, self._nx + 1.0, out=f)
         return f.astype(np.int64)
 
     def _cell_y(self, y: FloatArray) -> IntArray:
-        f = (y - self._y0) * self._inv + 1.0
+        with np.errstate(over="ignore", invalid="ignore"):  # huge/inf inputs are clamped just below
+            f = (y - self._y0) * self._inv + 1.0
         np.fmax(f, 0.0, out=f)
         np.fmin(f, self._ny + 1.0, out=f)
         return f.astype(np.int64)
