@@ -41,3 +41,22 @@ class AwareDateTime(fields.DateTime):
         if not 2000 <= result.year <= 2100:
             raise ValidationError("year out of range 2000-2100")
         return result
+
+
+def nul_errors(value: Any, path: str = "") -> dict[str, list[str]]:
+    """Fields (dotted paths) whose keys or strings hold NUL characters, which PostgreSQL cannot store."""
+    found: dict[str, list[str]] = {}
+    if isinstance(value, str):
+        if "\x00" in value:
+            found[path or "_schema"] = ["must not contain NUL (\\u0000) characters"]
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                found[path or "_schema"] = ["keys must not contain NUL (\\u0000) characters"]
+            else:
+                found.update(nul_errors(item, child))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found.update(nul_errors(item, f"{path}.{i}" if path else str(i)))
+    return found

@@ -8,21 +8,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-import shapely
-from geoalchemy2 import WKBElement
 from marshmallow import ValidationError
 from sqlalchemy import func, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 
 from backend.clock import now
 from backend.domain import alarms
 from backend.domain.chain import canonical, sha256_hex
 from backend.domain.errors import Invalid
 from backend.extensions import db
-from backend.models import Alarm, Feed, Fix, VehiclePosition, WarningRecord
+from backend.models import Alarm, Feed, VehiclePosition, WarningRecord
 from backend.schemas import field_errors
+from backend.schemas.common import nul_errors
 from backend.schemas.fix import FixSchema
-from backend.services import audit, matching
+from backend.services import audit, fix_store, matching
 from backend.services.warnings import hand_over, open_warnings_for, raise_warning
 
 _schema = FixSchema()
@@ -44,10 +42,6 @@ class BatchResult:
         return {"accepted": self.accepted, "duplicates": self.duplicates, "rejected": self.rejected}
 
 
-def _insert(table: Any) -> Any:
-    return (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(table)
-
-
 def validate(items: Any, max_batch: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Split a posted array into valid fixes and per-index rejections (field-level messages)."""
     if not isinstance(items, list):
@@ -58,6 +52,9 @@ def validate(items: Any, max_batch: int) -> tuple[list[dict[str, Any]], list[dic
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             rejected.append({"index": i, "errors": {"_schema": ["each fix must be a JSON object"]}})
+            continue
+        if nul := nul_errors(item):
+            rejected.append({"index": i, "errors": nul})
             continue
         try:
             fix = _schema.load(item)
@@ -94,13 +91,8 @@ def ingest(feed: Feed, items: Any, max_batch: int, policy: alarms.AlarmPolicy) -
         "jurisdiction_id": int(j) if j >= 0 else None,
         "extra": {"adas": f["adas"], "dsm": f["dsm"]} if (f["adas"] or f["dsm"]) else None,
     } for f, j in zip(fixes, jurisdiction, strict=True)]
-    # executemany with RETURNING: SQLAlchemy pages it ("insertmanyvalues"), so no parameter limit is hit.
-    stored = db.session.connection().execute(
-        _insert(Fix).on_conflict_do_nothing(index_elements=["plate", "plate_color", "at"])
-        .returning(Fix.plate, Fix.plate_color, Fix.at), rows,
-    ).all()
-    result.accepted, result.duplicates = len(fixes), len(fixes) - len(stored)
-    new_keys = {(p, c, a) for p, c, a in stored}  # aware datetimes compare by instant
+    new_keys = fix_store.insert_fixes(rows)
+    result.accepted, result.duplicates = len(fixes), len(fixes) - len(new_keys)
     fresh = [(f, int(j)) for f, j in zip(fixes, jurisdiction, strict=True)
              if (f["plate"], f["plate_color"], f["at"]) in new_keys]
     previous = _previous_flags([(f["plate"], f["plate_color"]) for f, _ in fresh])
@@ -133,27 +125,14 @@ def _previous_flags(vehicles: list[Vehicle]) -> dict[Vehicle, int]:
 
 
 def _upsert_latest(fresh: list[tuple[dict[str, Any], int]]) -> None:
-    """Latest fix per vehicle; an older fix arriving late never overwrites a newer one."""
-    latest: dict[Vehicle, tuple[dict[str, Any], int]] = {}
+    """Latest fix per vehicle in this batch, handed to the store (which keeps the newest)."""
+    latest: dict[Vehicle, dict[str, Any]] = {}
     for f, j in fresh:  # fixes are sorted by vehicle and time, so the last one wins
-        latest[(f["plate"], f["plate_color"])] = (f, j)
-    if not latest:
-        return
-    values = list(latest.values())
-    points = shapely.points([f["lon"] for f, _ in values], [f["lat"] for f, _ in values])
-    wkb = shapely.to_wkb(shapely.set_srid(points, 4326), include_srid=True)
-    rows = [{
-        "plate": f["plate"], "plate_color": f["plate_color"], "at": f["at"], "lon": f["lon"], "lat": f["lat"],
-        "geom": WKBElement(w, srid=4326, extended=True), "speed_kmh": f["speed_kmh"], "heading": f["heading"],
-        "alarm_flags": f["alarm_flags"], "status_flags": f["status_flags"],
-        "jurisdiction_id": j if j >= 0 else None,
-    } for (f, j), w in zip(values, wkb, strict=True)]
-    stmt = _insert(VehiclePosition)
-    cols = ("at", "lon", "lat", "geom", "speed_kmh", "heading", "alarm_flags", "status_flags", "jurisdiction_id")
-    db.session.connection().execute(stmt.on_conflict_do_update(
-        index_elements=["plate", "plate_color"], set_={c: stmt.excluded[c] for c in cols},
-        where=stmt.excluded.at > VehiclePosition.at,
-    ), rows)
+        latest[(f["plate"], f["plate_color"])] = {
+            "plate": f["plate"], "plate_color": f["plate_color"], "at": f["at"], "lon": f["lon"], "lat": f["lat"],
+            "speed_kmh": f["speed_kmh"], "heading": f["heading"], "alarm_flags": f["alarm_flags"],
+            "status_flags": f["status_flags"], "jurisdiction_id": j if j >= 0 else None}
+    fix_store.upsert_latest(list(latest.values()))
 
 
 def _raise_alarms(fresh: list[tuple[dict[str, Any], int]], previous: dict[Vehicle, int], index: Any,

@@ -16,6 +16,7 @@ from backend.domain.fences import FenceGeometryError, parse_fence_geometry, to_m
 from backend.extensions import db
 from backend.models import Geofence, GeofenceVersion, Team
 from backend.schemas import field_errors
+from backend.schemas.common import nul_errors
 from backend.schemas.geofence import FenceFeatureSchema
 from backend.services import audit, matching
 
@@ -27,6 +28,8 @@ def parse_feature(feature: Any, fence_id: int | None = None) -> tuple[dict[str, 
     """Validate a GeoJSON Feature: properties by schema, geometry with explained errors, team exists."""
     if not isinstance(feature, dict):
         raise Invalid({"_schema": ["the body must be a GeoJSON Feature object"]})
+    if nul := nul_errors(feature):
+        raise Invalid(nul)
     try:
         data = _feature.load(feature)
     except ValidationError as exc:

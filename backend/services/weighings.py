@@ -15,6 +15,7 @@ from backend.domain.errors import Conflict, Forbidden, Invalid
 from backend.extensions import db
 from backend.models import SourceSite, Vehicle, Weighing
 from backend.schemas import field_errors
+from backend.schemas.common import nul_errors
 from backend.schemas.weighing import WeighingSchema
 from backend.services import audit, matching
 from backend.services.warnings import raise_warning, responsible
@@ -43,6 +44,8 @@ def ingest(site: SourceSite, body: Any) -> dict[str, Any]:
     """
     if not isinstance(body, dict):
         raise Invalid({"_schema": ["the body must be a JSON object"]})
+    if nul := nul_errors(body):
+        raise Invalid(nul)
     body_hash = sha256_hex(canonical(body))
     record_id = body.get("record_id")
     if isinstance(record_id, str) and record_id and (stored := _replay(site, record_id, body_hash)):

@@ -128,3 +128,9 @@ def test_every_weighing_and_warning_is_audited(api):
     assert actions[-2:] == ["weighing.received", "warning.raised"]
     last = db.session.query(AuditEntry).order_by(AuditEntry.seq.desc()).first()
     assert last.entity_id == str(body["warning_id"])
+
+
+def test_nul_characters_are_422_not_500(api):
+    # found by the fuzzer: PostgreSQL cannot store NUL in text or JSONB
+    r = api.site("S1", record(goods="coal\x00"))
+    assert r.status_code == 422 and "goods" in r.get_json()["errors"]

@@ -1,0 +1,131 @@
+"""End-to-end ingest benchmark on PostGIS: fixes through POST /api/v1/fixes, and weighing latency.
+
+Run: .venv/bin/python bench/bench_ingest.py [--quick]
+Each figure is compared, in the same run, with a baseline: fixes posted one per request, and weighings
+posted back to back (no pacing) versus paced at 200 records/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import flask_migrate  # noqa: E402
+
+from backend import create_app  # noqa: E402
+from backend.config import Settings  # noqa: E402
+from backend.extensions import db  # noqa: E402
+from backend.services import demo  # noqa: E402
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def make_db() -> tuple[str, str]:
+    name = f"zhichao_bench_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name, f"postgresql://postgres@127.0.0.1:5432/{name}"
+
+
+def drop_db(name: str) -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def fixes_batch(rng: random.Random, trucks: int, t0: datetime, n: int) -> list[dict[str, object]]:
+    """n fixes of `trucks` trucks over the demo region (113.0-113.9 E, 37.6-38.3 N), 10 s apart per truck."""
+    out = []
+    for i in range(n):
+        truck = i % trucks
+        out.append({"plate": f"晋C{truck:05d}", "plate_color": 2, "lon": round(rng.uniform(113.0, 113.9), 6),
+                    "lat": round(rng.uniform(37.6, 38.3), 6), "speed_kmh": 55.0, "heading": 90.0,
+                    "at": (t0 + timedelta(seconds=10 * (i // trucks))).isoformat()})
+    return out
+
+
+def bench_fixes(client, batches: int, batch_size: int, trucks: int) -> float:
+    rng = random.Random(1)
+    t0 = datetime(2026, 11, 22, 8, tzinfo=UTC)
+    payloads = [fixes_batch(rng, trucks, t0 + timedelta(hours=h), batch_size) for h in range(batches)]
+    started = time.perf_counter()
+    for payload in payloads:
+        r = client.post("/api/v1/fixes", json=payload, headers={"X-Api-Key": demo.FEED_KEY})
+        assert r.status_code == 202 and r.get_json()["accepted"] == len(payload), r.get_json()
+    return batches * batch_size / (time.perf_counter() - started)
+
+
+def bench_single(client, count: int) -> float:
+    """The naive baseline: one fix per request."""
+    rng = random.Random(3)
+    payload = fixes_batch(rng, count, datetime(2026, 11, 21, 8, tzinfo=UTC), count)
+    started = time.perf_counter()
+    for item in payload:
+        r = client.post("/api/v1/fixes", json=[item], headers={"X-Api-Key": demo.FEED_KEY})
+        assert r.status_code == 202
+    return count / (time.perf_counter() - started)
+
+
+def bench_weighings(client, count: int, rate: float | None) -> list[float]:
+    rng = random.Random(2)
+    latencies = []
+    interval = 1.0 / rate if rate else 0.0
+    next_at = time.perf_counter()
+    for i in range(count):
+        if rate:
+            time.sleep(max(0.0, next_at - time.perf_counter()))
+            next_at += interval
+        site = f"DEMO-S{1 + i % 5}"
+        body = {"record_id": f"B-{uuid.uuid4().hex}", "plate": f"晋K{i % 99999:05d}", "plate_color": 2, "axles": 6,
+                "vehicle_kind": "combination", "gross_kg": rng.choice([45_000, 52_000, 60_000]),
+                "weighed_at": "2026-11-22T17:10:00+08:00"}
+        started = time.perf_counter()
+        r = client.post("/api/v1/weighings", json=body, headers={"X-Api-Key": demo.site_key(site)})
+        latencies.append((time.perf_counter() - started) * 1000)
+        assert r.status_code == 201, r.get_json()
+    return latencies
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    batches, weighings = (3, 200) if args.quick else (20, 2000)
+    name, url = make_db()
+    try:
+        app = create_app({}, Settings(database_url=url, secret_key="bench-secret-key-0123456789abcdef", demo=True))
+        with app.app_context():
+            flask_migrate.upgrade()
+            demo.seed()
+        client = app.test_client()
+        with app.app_context():
+            db.session.remove()
+        single = bench_single(client, 300)
+        batched = bench_fixes(client, batches, 1000, trucks=1000)
+        paced = bench_weighings(client, weighings, 200.0)
+        unpaced = bench_weighings(client, max(200, weighings // 4), None)
+    finally:
+        drop_db(name)
+    print(f"{'measure':48} {'value':>12}")
+    print(f"{'fixes/s, batches of 1,000 (PostGIS)':48} {batched:12,.0f}")
+    print(f"{'fixes/s, one per request (baseline)':48} {single:12,.0f}")
+    print(f"{'ratio batched / one per request':48} {batched / single:12.1f}x")
+    for label, values in (("weighings paced at 200/s", paced), ("weighings back to back", unpaced)):
+        print(f"{label + ': p50 / p99 ms':48} {pct(values, 50):6.1f} / {pct(values, 99):5.1f}")
+
+
+if __name__ == "__main__":
+    main()
