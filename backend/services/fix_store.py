@@ -9,7 +9,9 @@ from typing import Any
 
 import shapely
 from geoalchemy2 import WKBElement
+from sqlalchemy import String, any_, bindparam, select, tuple_
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from backend.extensions import db
 from backend.models import Fix, VehiclePosition
@@ -45,6 +47,39 @@ ON CONFLICT (plate, plate_color) DO UPDATE SET
   status_flags = excluded.status_flags, jurisdiction_id = excluded.jurisdiction_id
 WHERE excluded.at > vehicle_positions.at
 """
+
+
+PG_PREVIOUS_FLAGS = """
+SELECT p.plate, p.plate_color, p.alarm_flags FROM vehicle_positions p
+JOIN unnest(%s::varchar[], %s::int[]) AS k(plate, plate_color)
+  ON p.plate = k.plate AND p.plate_color = k.plate_color
+"""
+SQLITE_CHUNK = 400
+
+
+def previous_flags(vehicles: Sequence[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    """Alarm flags of each vehicle's stored latest fix, for rising-edge detection."""
+    keys = sorted(set(vehicles))
+    if not keys:
+        return {}
+    if _is_postgres():
+        rows = db.session.connection().exec_driver_sql(
+            PG_PREVIOUS_FLAGS, ([p for p, _ in keys], [c for _, c in keys])).all()
+        return {(p, c): int(flags) for p, c, flags in rows}
+    out: dict[tuple[str, int], int] = {}
+    for start in range(0, len(keys), SQLITE_CHUNK):
+        chunk = keys[start:start + SQLITE_CHUNK]
+        out.update({(p, c): int(flags) for p, c, flags in db.session.execute(
+            select(VehiclePosition.plate, VehiclePosition.plate_color, VehiclePosition.alarm_flags)
+            .where(tuple_(VehiclePosition.plate, VehiclePosition.plate_color).in_(chunk)))})
+    return out
+
+
+def plate_filter(column: Any, plates: Sequence[str]) -> Any:
+    """column IN plates: one array parameter on PostgreSQL instead of thousands of placeholders."""
+    if _is_postgres():
+        return column == any_(bindparam("plates", list(plates), type_=ARRAY(String)))
+    return column.in_(list(plates))
 
 
 def _is_postgres() -> bool:

@@ -9,17 +9,18 @@ from typing import Any
 
 import numpy as np
 from marshmallow import ValidationError
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 
 from backend.clock import now
 from backend.domain import alarms
 from backend.domain.chain import canonical, sha256_hex
 from backend.domain.errors import Invalid
 from backend.extensions import db
-from backend.models import Alarm, Feed, VehiclePosition, WarningRecord
+from backend.models import Alarm, Feed, WarningRecord
 from backend.schemas import field_errors
 from backend.schemas.common import nul_errors
 from backend.schemas.fix import FixSchema
+from backend.schemas.fix_fast import fast_load
 from backend.services import audit, fix_store, matching
 from backend.services.warnings import hand_over, open_warnings_for, raise_warning
 
@@ -52,6 +53,10 @@ def validate(items: Any, max_batch: int) -> tuple[list[dict[str, Any]], list[dic
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             rejected.append({"index": i, "errors": {"_schema": ["each fix must be a JSON object"]}})
+            continue
+        if (fast := fast_load(item)) is not None:
+            fast["_index"] = i
+            valid.append(fast)
             continue
         if nul := nul_errors(item):
             rejected.append({"index": i, "errors": nul})
@@ -95,7 +100,7 @@ def ingest(feed: Feed, items: Any, max_batch: int, policy: alarms.AlarmPolicy) -
     result.accepted, result.duplicates = len(fixes), len(fixes) - len(new_keys)
     fresh = [(f, int(j)) for f, j in zip(fixes, jurisdiction, strict=True)
              if (f["plate"], f["plate_color"], f["at"]) in new_keys]
-    previous = _previous_flags([(f["plate"], f["plate_color"]) for f, _ in fresh])
+    previous = fix_store.previous_flags([(f["plate"], f["plate_color"]) for f, _ in fresh])
     _upsert_latest(fresh)
     actor = f"feed:{feed.code}"
     _raise_alarms(fresh, previous, index, policy, actor, result)
@@ -108,20 +113,6 @@ def ingest(feed: Feed, items: Any, max_batch: int, policy: alarms.AlarmPolicy) -
     })
     db.session.commit()
     return result
-
-
-def _previous_flags(vehicles: list[Vehicle]) -> dict[Vehicle, int]:
-    """Alarm flags of each vehicle's stored latest fix, for rising-edge detection."""
-    keys = sorted(set(vehicles))
-    if not keys:
-        return {}
-    out: dict[Vehicle, int] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        out.update({(p, c): int(flags) for p, c, flags in db.session.execute(
-            select(VehiclePosition.plate, VehiclePosition.plate_color, VehiclePosition.alarm_flags)
-            .where(tuple_(VehiclePosition.plate, VehiclePosition.plate_color).in_(chunk)))})
-    return out
 
 
 def _upsert_latest(fresh: list[tuple[dict[str, Any], int]]) -> None:

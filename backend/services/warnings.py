@@ -12,7 +12,7 @@ from backend.clock import now
 from backend.domain.fences import FenceIndex
 from backend.extensions import db
 from backend.models import WarningEvent, WarningRecord
-from backend.services import audit
+from backend.services import audit, fix_store
 
 OPEN_STATUSES = ("open", "dispatched")
 
@@ -55,7 +55,7 @@ def open_warnings_for(plates: Sequence[str]) -> list[WarningRecord]:
     if not plates:
         return []
     return list(db.session.execute(
-        select(WarningRecord).where(WarningRecord.plate.in_(sorted(set(plates))),
+        select(WarningRecord).where(fix_store.plate_filter(WarningRecord.plate, sorted(set(plates))),
                                     WarningRecord.status.in_(OPEN_STATUSES))
     ).scalars())
 
