@@ -20,12 +20,12 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import flask_migrate  # noqa: E402
+import flask_migrate
 
-from backend import create_app  # noqa: E402
-from backend.config import Settings  # noqa: E402
-from backend.extensions import db  # noqa: E402
-from backend.services import demo  # noqa: E402
+from backend import create_app
+from backend.config import Settings
+from backend.extensions import db
+from backend.services import demo
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from marshmallow import ValidationError
 
 from backend.schemas.fix import FixSchema
