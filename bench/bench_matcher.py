@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import platform
 import sys
 import time
 from collections.abc import Callable
@@ -172,14 +174,14 @@ class Baselines:
 class PostGIS:
     """Fences in a temp table with a GiST index; batch point-in-polygon via unnest() + ST_Contains."""
 
-    def __init__(self, records: list[FenceRecord]) -> None:
+    def __init__(self, records: list[FenceRecord], dsn: str) -> None:
         import psycopg  # local import: the rest of the benchmark must not need a database driver
 
         try:
-            self.conn = psycopg.connect(POSTGIS_DSN, autocommit=True, connect_timeout=5)
+            self.conn = psycopg.connect(dsn, autocommit=True, connect_timeout=5)
             self.conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
         except psycopg.Error as exc:
-            raise SystemExit(f"FATAL: PostGIS baseline unavailable at {POSTGIS_DSN}: {exc}") from exc
+            raise SystemExit(f"FATAL: PostGIS baseline unavailable at {dsn!r}: {exc}") from exc
         self.conn.execute(
             "CREATE TEMP TABLE bench_fences (id bigint PRIMARY KEY, kind text NOT NULL, area float8 NOT NULL,"
             " geom geometry(MultiPolygon, 4326) NOT NULL)"
@@ -190,6 +192,8 @@ class PostGIS:
                 cp.write_row((r.id, r.kind, geodesic_area_m2(r.geometry), f"SRID=4326;{wkb}"))
         self.conn.execute("CREATE INDEX ON bench_fences USING gist (geom)")
         self.conn.execute("ANALYZE bench_fences")
+        row = self.conn.execute("SELECT split_part(version(), ' ', 2), postgis_lib_version()").fetchone()
+        self.version = f"PostgreSQL {row[0]} + PostGIS {row[1]}" if row else "PostgreSQL"
 
     def locate(self, x: FloatArray, y: FloatArray, kind: str) -> IntArray:
         """Most specific fence per point computed entirely in SQL (DISTINCT ON ... ORDER BY area, id)."""
@@ -208,11 +212,30 @@ class PostGIS:
         return out
 
 
+def cpu_model() -> str:
+    """The CPU model name from /proc/cpuinfo, or the platform's guess."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def agree(got: IntArray, expected: IntArray, method: str) -> None:
+    """Fail the run (even under python -O) when a method's answers differ from FenceIndex.locate."""
+    if not np.array_equal(got, expected):
+        bad = np.flatnonzero(got != expected)
+        raise SystemExit(f"FATAL: {method} disagrees with FenceIndex.locate on {bad.size} points, e.g. {bad[:5]}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; returns the process exit code."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     parser.add_argument("--seed", type=int, default=20240611)
+    parser.add_argument("--dsn", default=POSTGIS_DSN, help="PostgreSQL with PostGIS (required baseline)")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
 
@@ -234,10 +257,12 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     FenceIndex([r for r in records if r.kind == "source_site"])
     build_sites = time.perf_counter() - t0
+    print(f"FenceIndex build: {build_all:.2f}s for all {len(records)} fences, {build_sites:.2f}s for the sites")
+    postgis = PostGIS(records, args.dsn)
     print(
-        f"FenceIndex build: {build_all:.2f}s for all {len(records)} fences, {build_sites:.2f}s for the sites"
+        f"python {platform.python_version()}, numpy {np.__version__}, shapely {shapely.__version__} "
+        f"(GEOS {shapely.geos_version_string}), {postgis.version}; {os.cpu_count()} CPUs ({cpu_model()})"
     )
-    postgis = PostGIS(records)
 
     rng = np.random.default_rng(args.seed + 99)
     rows: list[tuple[str, str, int, float]] = []
@@ -251,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         t_ours, ours = best_of(sizes.repeats, lambda: index.locate(x, y, kind))  # noqa: B023
         t_match, (mp, mf) = best_of(sizes.repeats, lambda: index.match(x, y, kind))  # noqa: B023
         from_match = reduce_locate(mp, mf, base.ids, base.rank, n_points)
-        assert np.array_equal(from_match, ours), "match and locate disagree"
+        agree(from_match, ours, "FenceIndex.match vs FenceIndex.locate")
         rows.append((kind, "FenceIndex.locate (ours)", n_points, t_ours))
         rows.append((kind, "FenceIndex.match (ours)", n_points, t_match))
 
@@ -260,17 +285,17 @@ def main(argv: list[str] | None = None) -> int:
         points: npt.NDArray[np.object_] = np.asarray(shapely.points(bx, by))
         t_points = best_time(sizes.baseline_repeats, lambda: shapely.points(bx, by))  # noqa: B023
         t_tree, res = best_of(sizes.baseline_repeats, lambda: base.strtree(points))  # noqa: B023
-        assert np.array_equal(res, ours[:nb]), "STRtree disagrees"
+        agree(res, ours[:nb], "STRtree")
         rows.append((kind, "(a) STRtree within, Points prebuilt", nb, t_tree))
         rows.append((kind, "(a) STRtree within + shapely.points()", nb, t_tree + t_points))
         t_loop, res = best_of(sizes.baseline_repeats, lambda: base.loop(bx, by))  # noqa: B023
-        assert np.array_equal(res, ours[:nb]), "per-polygon loop disagrees"
+        agree(res, ours[:nb], "per-polygon loop")
         rows.append((kind, "(b) per-polygon contains_xy loop", nb, t_loop))
 
         npg = sizes.postgis_points
         px, py = x[:npg], y[:npg]
         t_pg, res = best_of(sizes.baseline_repeats, lambda: postgis.locate(px, py, kind))  # noqa: B023
-        assert np.array_equal(res, ours[:npg]), "PostGIS disagrees"
+        agree(res, ours[:npg], "PostGIS")
         rows.append((kind, "(c) PostGIS unnest + ST_Contains", npg, t_pg))
         hit_rate = float((ours >= 0).mean())
         print(f"{kind}: {hit_rate:.1%} of points inside a fence; all methods agree")
@@ -284,8 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---:|---:|---:|---:|")
     ours_rate = {kind: n / t for kind, method, n, t in rows if method.startswith("FenceIndex.locate")}
     for kind, method, n, t in rows:
-        label = "120 counties" if kind == "jurisdiction" else f"{sizes.sites:,} sites"
-        label = label if not args.quick else f"{kind} (quick)"
+        label = f"{sizes.counties} counties" if kind == "jurisdiction" else f"{sizes.sites:,} sites"
         rate = n / t
         ratio = "1.0×" if method.startswith("FenceIndex.locate") else f"{ours_rate[kind] / rate:,.1f}×"
         print(f"| {label} | {method} | {n:,} | {t:.4f} | {rate:,.0f} | {ratio} |")

@@ -14,7 +14,7 @@ __all__ = ["KindGrid", "as_points"]
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
-# ~8 bytes per cell (cell code + match offsets): 2**20 cells cost ~8 MB per kind.
+# ~8 bytes per cell (int32 cell code + int32 match offset): 2**20 cells cost ~8 MB per kind.
 _MAX_CELLS: Final = 1 << 20
 # Finer cells than this relative to a typical fence only add memory: tests are already rare and cheap.
 _CELLS_PER_FENCE: Final = 48
@@ -69,8 +69,10 @@ class KindGrid:
         self._ids = ids
         shapely.prepare(geoms)
         # GEOS builds a prepared polygon's point locator lazily on first use; do it now, single-threaded.
-        probe = shapely.point_on_surface(geoms)
-        shapely.contains_xy(geoms, shapely.get_x(probe), shapely.get_y(probe))
+        # A vertex passes the envelope short-cut, so it reaches the locator.
+        xy, owner = shapely.get_coordinates(geoms, return_index=True)
+        first_vertex = xy[np.unique(owner, return_index=True)[1]]
+        shapely.contains_xy(geoms, first_vertex[:, 0], first_vertex[:, 1])
 
         parts, part_fence = shapely.get_parts(geoms, return_index=True)
         bounds = shapely.bounds(parts)
@@ -104,8 +106,9 @@ class KindGrid:
         # Match lists: per cell, fences in id order (ids are sorted, so fence index order == id order).
         order = np.argsort(e_cell * n + e_fence, kind="stable")
         counts = np.bincount(e_cell, minlength=ncells)
-        self._m_ptr = np.zeros(ncells + 1, dtype=np.int64)
-        np.cumsum(counts, out=self._m_ptr[1:])
+        m_ptr = np.zeros(ncells + 1, dtype=np.int64)
+        np.cumsum(counts, out=m_ptr[1:])
+        self._m_ptr: npt.NDArray[np.signedinteger[Any]] = m_ptr.astype(np.int32 if m_ptr[-1] < 2**31 else np.int64)
         self._m_fence = e_fence[order].astype(np.int32)
         self._m_full = e_full[order]
 
@@ -115,7 +118,7 @@ class KindGrid:
         order = np.argsort(e_cell * n + rank[e_fence], kind="stable")
         cells, fences, full = e_cell[order], e_fence[order], e_full[order]
         full_before: IntArray = np.cumsum(full, dtype=np.int64) - full
-        full_before -= full_before[self._m_ptr[cells]]
+        full_before -= full_before[m_ptr[cells]]
         tested = ~full & (full_before == 0)
         first_full = full & (full_before == 0)
         default = np.full(ncells, -1, dtype=np.int64)
@@ -133,9 +136,7 @@ class KindGrid:
         self._t_fence = fences[tested].astype(np.int32)
         fallback = default[test_cells]
         fallback_ids = np.where(fallback >= 0, ids[np.maximum(fallback, 0)], -1)
-        self._lut: IntArray = np.concatenate([ids, np.array([-1], dtype=np.int64), fallback_ids]).astype(
-            np.int64
-        )
+        self._lut: IntArray = np.concatenate([ids, np.array([-1], dtype=np.int64), fallback_ids]).astype(np.int64)
         for arr in (self._code, self._m_ptr, self._m_fence, self._m_full, self._t_ptr, self._t_fence):
             arr.flags.writeable = False
         self._lut.flags.writeable = False
@@ -211,15 +212,16 @@ class KindGrid:
             start[1:] &= (col[1:] == 0) | is_boundary[:-1]
             run = np.cumsum(start) - 1
             first = np.flatnonzero(start)
-            inside_run = shapely.contains_xy(
-                self._geoms[fence[first]],
-                self._x0 + (cx[first] - 0.5) * self._g,
-                self._y0 + (cy[first] - 0.5) * self._g,
-            )
-            inside = ~is_boundary & inside_run[np.maximum(run, 0)]
-            keys.append(key[inside])
+            if first.size:  # else every cell of the chunk is a boundary cell
+                inside_run = shapely.contains_xy(
+                    self._geoms[fence[first]],
+                    self._x0 + (cx[first] - 0.5) * self._g,
+                    self._y0 + (cy[first] - 0.5) * self._g,
+                )
+                inside = ~is_boundary & inside_run[np.maximum(run, 0)]
+                keys.append(key[inside])
             chunk_start = chunk_end
-        inside_keys = np.unique(np.concatenate(keys[1:]))
+        inside_keys = np.unique(np.concatenate(keys[1:] or [np.empty(0, np.int64)]))
         all_keys = np.concatenate([boundary, inside_keys])
         full = np.concatenate([np.zeros(boundary.shape[0], bool), np.ones(inside_keys.shape[0], bool)])
         return all_keys, full

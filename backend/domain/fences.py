@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -43,6 +44,22 @@ class FenceGeometryError(ValueError):
 
 def _num(value: float) -> str:
     return repr(float(value))
+
+
+def _short(value: object) -> str:
+    """repr() cut to a readable length: messages echo client input, which may be huge."""
+    try:
+        text = repr(value)
+    except ValueError:  # ints beyond sys.get_int_max_str_digits()
+        return "<huge integer>"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _as_float(value: Any) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # JSON integers are unbounded
+        return math.inf
 
 
 def _pos(x: float, y: float) -> str:
@@ -115,20 +132,20 @@ class _Collector:
 
 def _check_position(pos: object, where: str, out: _Collector) -> tuple[float, float] | None:
     if not _is_list(pos) or not 2 <= len(pos) <= 3:  # type: ignore[arg-type]
-        out.add_coordinate(f"{where}: expected [longitude, latitude], got {pos!r}")
+        out.add_coordinate(f"{where}: expected [longitude, latitude], got {_short(pos)}")
         return None
     assert isinstance(pos, list | tuple)
     ok = True
     for axis, value in zip(("longitude", "latitude", "altitude"), pos, strict=False):
         if not _is_number(value):
-            out.add_coordinate(f"{where}: {axis} {value!r} is not a number")
+            out.add_coordinate(f"{where}: {axis} {_short(value)} is not a number")
             ok = False
-        elif not math.isfinite(value):
-            out.add_coordinate(f"{where}: {axis} {value!r} is not finite")
+        elif not math.isfinite(_as_float(value)):
+            out.add_coordinate(f"{where}: {axis} {_short(value)} is not finite")
             ok = False
     if not ok:
         return None
-    lon, lat = float(pos[0]), float(pos[1])
+    lon, lat = _as_float(pos[0]), _as_float(pos[1])
     if not -180.0 <= lon <= 180.0:
         out.add_coordinate(f"{where}: longitude {_num(lon)} out of range [-180, 180]")
         ok = False
@@ -141,7 +158,7 @@ def _check_position(pos: object, where: str, out: _Collector) -> tuple[float, fl
 
 def _check_ring(ring: object, label: str, out: _Collector) -> list[tuple[float, float]] | None:
     if not _is_list(ring):
-        out.add(f"{label} is not a list of positions: got {ring!r}")
+        out.add(f"{label} is not a list of positions: got {_short(ring)}")
         return None
     assert isinstance(ring, list | tuple)
     parsed = [_check_position(pos, f"coordinate {i} of {label}", out) for i, pos in enumerate(ring)]
@@ -162,7 +179,7 @@ def _check_polygon(rings: object, suffix: str, out: _Collector) -> shapely.Polyg
     """Structural checks of one polygon's rings; ``suffix`` is '' or ' of polygon N'."""
     name = f"polygon{suffix.removeprefix(' of polygon')}" if suffix else "Polygon"
     if not _is_list(rings):
-        out.add(f"{name} is not a list of rings: got {rings!r}")
+        out.add(f"{name} is not a list of rings: got {_short(rings)}")
         return None
     assert isinstance(rings, list | tuple)
     if not rings:
@@ -196,7 +213,7 @@ def _check_polygon_validity(poly: shapely.Polygon, suffix: str, out: _Collector)
             out.add(f"ring {i}{suffix} is a hole that crosses its exterior ring: {where}")
             holes_ok = False
     holes = [shapely.Polygon(ring) for ring in poly.interiors]
-    for i, j in zip(*np.triu_indices(len(holes), 1), strict=True):
+    for i, j in itertools.combinations(range(len(holes)), 2):
         if shapely.intersects(holes[i], holes[j]) and not shapely.touches(holes[i], holes[j]):
             out.add(f"ring {i + 1}{suffix} and ring {j + 1}{suffix} are holes that overlap")
             holes_ok = False
@@ -237,9 +254,7 @@ def parse_fence_geometry(
     if depth is not None and depth != expected:
         shape = "[ring][position][longitude, latitude]"
         shape = shape if gtype == "Polygon" else "[polygon]" + shape
-        raise FenceGeometryError(
-            [f"coordinates are nested {depth} levels deep; a {gtype} needs {expected} ({shape})"]
-        )
+        raise FenceGeometryError([f"coordinates are nested {depth} levels deep; a {gtype} needs {expected} ({shape})"])
     out = _Collector()
     if gtype == "Polygon":
         polygon = _check_polygon(coords, "", out)
@@ -254,9 +269,7 @@ def parse_fence_geometry(
 
     suffixes = [""] if gtype == "Polygon" else [f" of polygon {i}" for i in range(len(parts))]
     valid = all([_check_polygon_validity(p, s, out) for p, s in zip(parts, suffixes, strict=True)])
-    result: shapely.Polygon | shapely.MultiPolygon = (
-        parts[0] if gtype == "Polygon" else shapely.MultiPolygon(parts)
-    )
+    result: shapely.Polygon | shapely.MultiPolygon = parts[0] if gtype == "Polygon" else shapely.MultiPolygon(parts)
     if valid and gtype == "MultiPolygon" and not shapely.is_valid(result):
         valid = False
         tree = shapely.STRtree(parts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from backend.domain.fence_index import KindGrid
 from backend.domain.fences import FenceIndex, FenceRecord, geodesic_area_m2
 
-Geom = shapely.Polygon | shapely.MultiPolygon
+Geom: TypeAlias = shapely.Polygon | shapely.MultiPolygon
 IntArray = npt.NDArray[np.int64]
 KINDS = ("jurisdiction", "restricted")
 
@@ -24,7 +25,9 @@ KINDS = ("jurisdiction", "restricted")
 # ---------------------------------------------------------------- brute force reference
 
 
-def brute_match(fences: Sequence[FenceRecord], x: np.ndarray, y: np.ndarray, kind: str | None) -> tuple[IntArray, IntArray]:
+def brute_match(
+    fences: Sequence[FenceRecord], x: np.ndarray, y: np.ndarray, kind: str | None
+) -> tuple[IntArray, IntArray]:
     chosen = sorted((f for f in fences if kind is None or f.kind == kind), key=lambda f: f.id)
     if not chosen:
         return np.empty(0, np.int64), np.empty(0, np.int64)
@@ -90,7 +93,8 @@ def star(rng: np.random.Generator, cx: float, cy: float, r: float, k: int, lo: f
     # Jittered, evenly spread angles keep every angular gap below pi: star-shaped, hence simple.
     angle = (np.arange(k) + rng.uniform(-0.35, 0.35, k)) * (2 * math.pi / k)
     radius = r * rng.uniform(lo, hi, k)
-    return np.c_[cx + radius * np.cos(angle), cy + radius * np.sin(angle)]
+    out: np.ndarray = np.column_stack([cx + radius * np.cos(angle), cy + radius * np.sin(angle)])
+    return out
 
 
 def make_geometry(shape: str, cx: float, cy: float, r: float, k: int, seed: int) -> Geom:
@@ -106,9 +110,7 @@ def make_geometry(shape: str, cx: float, cy: float, r: float, k: int, seed: int)
         # Outer vertices at >= 0.6 r with gaps < 1.8 rad keep every edge beyond 0.37 r; holes stay within 0.35 r.
         k = max(k, 6)
         return shapely.Polygon(star(rng, cx, cy, r, k, 0.6, 1.0), [star(rng, cx, cy, r, 5, 0.05, 0.35)])
-    parts = [
-        shapely.Polygon(star(rng, cx + 2.2 * r * i, cy, r, k, 0.3, 1.0)) for i in range(int(rng.integers(2, 4)))
-    ]
+    parts = [shapely.Polygon(star(rng, cx + 2.2 * r * i, cy, r, k, 0.3, 1.0)) for i in range(int(rng.integers(2, 4)))]
     return shapely.MultiPolygon(parts)
 
 
@@ -210,7 +212,9 @@ def test_points_exactly_on_computed_cell_borders() -> None:
     # x0 + k*g is exactly where the cell formula flips; rounding may go either way and must not matter.
     xs = grid._x0 + k * grid._g
     ys = grid._y0 + k * grid._g
-    gx, gy = np.meshgrid(np.concatenate([xs, np.nextafter(xs, np.inf)]), np.concatenate([ys, np.nextafter(ys, -np.inf)]))
+    gx, gy = np.meshgrid(
+        np.concatenate([xs, np.nextafter(xs, np.inf)]), np.concatenate([ys, np.nextafter(ys, -np.inf)])
+    )
     assert_grid_exact(grid, geoms, gx.ravel(), gy.ravel())
 
 
@@ -237,9 +241,37 @@ def test_fence_smaller_than_a_cell() -> None:
     assert_grid_exact(grid, geoms, x, y)
 
 
+def test_lone_fence_inside_a_single_cell() -> None:
+    # Every cell under the fence is a boundary cell: nothing to classify as covered.
+    geoms = [shapely.box(0.2, 0.2, 0.3, 0.3)]
+    grid = grid_of(geoms, cell_size=10.0)
+    np.testing.assert_array_equal(grid.locate(np.array([0.25, 0.35, 0.3]), np.array([0.25, 0.25, 0.25])), [1, -1, -1])
+
+
+@pytest.mark.parametrize(("max_cells", "chunk_cells"), [(64, 1 << 22), (1 << 20, 16), (300, 7)])
+def test_tiny_cell_budget_and_chunking_stay_exact(
+    monkeypatch: pytest.MonkeyPatch, max_cells: int, chunk_cells: int
+) -> None:
+    import backend.domain.fence_index as kernel
+
+    monkeypatch.setattr(kernel, "_MAX_CELLS", max_cells)
+    monkeypatch.setattr(kernel, "_CHUNK_CELLS", chunk_cells)
+    rng = np.random.default_rng(max_cells)
+    geoms = [
+        shapely.Polygon(star(rng, rng.uniform(0, 4), rng.uniform(0, 4), rng.uniform(0.05, 1.5), 20, 0.3, 1.0))
+        for _ in range(25)
+    ]
+    grid = grid_of(geoms)
+    assert (grid._nx + 2) * (grid._ny + 2) <= 1.5 * max_cells + 50
+    x, y = rng.uniform(-1, 6, 5000), rng.uniform(-1, 6, 5000)
+    assert_grid_exact(grid, geoms, x, y)
+
+
 def test_fence_larger_than_the_extent_of_the_others() -> None:
     rng = np.random.default_rng(11)
-    small = [shapely.Polygon(star(rng, 50 + rng.uniform(-5, 5), 40 + rng.uniform(-5, 5), 0.3, 12, 0.4, 1)) for _ in range(30)]
+    small = [
+        shapely.Polygon(star(rng, 50 + rng.uniform(-5, 5), 40 + rng.uniform(-5, 5), 0.3, 12, 0.4, 1)) for _ in range(30)
+    ]
     big = shapely.Polygon(star(rng, 50, 40, 30.0, 60, 0.8, 1.0))
     geoms = [*small, big]
     grid = grid_of(geoms)
@@ -252,7 +284,7 @@ def test_fence_larger_than_the_extent_of_the_others() -> None:
 
 def test_multipolygon_with_far_apart_parts() -> None:
     geom = shapely.MultiPolygon([shapely.box(0, 0, 0.01, 0.01), shapely.box(40, 30, 40.01, 30.01)])
-    geoms = [geom, shapely.box(20, 15, 20.5, 15.5)]
+    geoms: list[Geom] = [geom, shapely.box(20, 15, 20.5, 15.5)]
     grid = grid_of(geoms)
     x = np.array([0.005, 40.005, 20.2, 20.0, 10.0])
     y = np.array([0.005, 30.005, 15.2, 15.0, 10.0])
@@ -373,7 +405,11 @@ def test_results_are_fresh_arrays() -> None:
 def test_concurrent_readers_get_identical_answers() -> None:
     rng = np.random.default_rng(3)
     fences = [
-        rec(i, KINDS[i % 2], shapely.Polygon(star(rng, *rng.uniform(0, 5, 2), rng.uniform(0.1, 1), 25, 0.3, 1)))
+        rec(
+            i,
+            KINDS[i % 2],
+            shapely.Polygon(star(rng, rng.uniform(0, 5), rng.uniform(0, 5), rng.uniform(0.1, 1), 25, 0.3, 1)),
+        )
         for i in range(60)
     ]
     index = FenceIndex(fences)
@@ -402,7 +438,11 @@ def test_county_like_tiling_and_scattered_sites() -> None:
     cells = shapely.intersection(shapely.get_parts(shapely.voronoi_polygons(seeds, extend_to=region)), region)
     fences = [rec(i + 1, "jurisdiction", shapely.segmentize(c, 0.05)) for i, c in enumerate(cells.tolist())]
     fences += [
-        rec(1000 + i, "restricted", shapely.Polygon(star(rng, rng.uniform(110, 116), rng.uniform(34.5, 39.5), 0.01, 12, 0.5, 1)))
+        rec(
+            1000 + i,
+            "restricted",
+            shapely.Polygon(star(rng, rng.uniform(110, 116), rng.uniform(34.5, 39.5), 0.01, 12, 0.5, 1)),
+        )
         for i in range(300)
     ]
     x, y = rng.uniform(109.9, 116.1, 20_000), rng.uniform(34.4, 39.6, 20_000)

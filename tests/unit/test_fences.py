@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, cast
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 import shapely
 from pyproj import Transformer
@@ -232,6 +234,16 @@ def test_ring_problems_of_several_parts_are_all_reported() -> None:
     ]
 
 
+def test_huge_values_are_reported_briefly() -> None:
+    messages = errors(poly([[10**400, 37.0], [113.0, 37.0], [113.0, 38.0], list(range(100)), [10**400, 37.0]]))
+    assert messages[0] == "coordinate 0 of ring 0: longitude 1" + "0" * 56 + "... is not finite"
+    assert (
+        messages[1]
+        == "coordinate 3 of ring 0: expected [longitude, latitude], got " + repr(list(range(100)))[:57] + "..."
+    )
+    assert len(messages) == 3
+
+
 def test_coordinate_messages_are_capped() -> None:
     ring = [[37.9 + i * 1e-3, 113.1] for i in range(30)] + [[37.9, 113.1]]
     messages = errors(poly(ring))
@@ -275,11 +287,15 @@ def test_clockwise_and_counter_clockwise_rings_are_both_accepted() -> None:
     assert geodesic_area_m2(ccw) == pytest.approx(geodesic_area_m2(cw), rel=1e-12)
 
 
-def _equal_area_m2(geom: shapely.Geometry) -> float:
+def _equal_area_m2(geom: shapely.Polygon) -> float:
     # Independent check: planar area in a Lambert azimuthal equal-area projection centred on the shape.
     c = geom.centroid
     t = Transformer.from_crs("EPSG:4326", f"+proj=laea +lat_0={c.y} +lon_0={c.x} +datum=WGS84", always_xy=True)
-    return float(shapely.transform(geom, t.transform, interleaved=False).area)
+
+    def project(xy: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return np.column_stack(t.transform(xy[:, 0], xy[:, 1]))
+
+    return float(shapely.transform(geom, project).area)
 
 
 @pytest.mark.parametrize(
@@ -336,4 +352,4 @@ def test_to_multipolygon() -> None:
     already = shapely.MultiPolygon([p, shapely.box(115, 37, 116, 38)])
     assert to_multipolygon(already) is already
     with pytest.raises(TypeError):
-        to_multipolygon(shapely.Point(1, 2))  # type: ignore[arg-type]
+        to_multipolygon(cast(Any, shapely.Point(1, 2)))
