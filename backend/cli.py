@@ -48,7 +48,14 @@ def fence_import(path: Path, actor: str) -> None:
     """Import a FeatureCollection; a "team" property may name a team code instead of team_id."""
     from backend.services import fence_io
 
-    created = fence_io.import_collection(json.loads(path.read_text(encoding="utf-8")), actor)
+    from backend.domain.errors import Invalid
+
+    try:
+        created = fence_io.import_collection(json.loads(path.read_text(encoding="utf-8")), actor)
+    except (Invalid, json.JSONDecodeError) as exc:
+        detail = json.dumps(exc.extra.get("errors"), ensure_ascii=False) if isinstance(exc, Invalid) else str(exc)
+        click.echo(f"nothing imported from {path}: {detail}", err=True)
+        sys.exit(1)
     click.echo(f"imported {created} fences from {path}")
 
 
