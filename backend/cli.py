@@ -46,9 +46,8 @@ def demo_simulate(url: str, trucks: int, speedup: float, duration: float, rng_se
 @click.option("--actor", default="cli", show_default=True)
 def fence_import(path: Path, actor: str) -> None:
     """Import a FeatureCollection; a "team" property may name a team code instead of team_id."""
-    from backend.services import fence_io
-
     from backend.domain.errors import Invalid
+    from backend.services import fence_io
 
     try:
         created = fence_io.import_collection(json.loads(path.read_text(encoding="utf-8")), actor)
