@@ -16,7 +16,7 @@ from backend.schemas.common import PLATE_COLORS, PLATE_RE
 
 _ALLOWED = frozenset({"plate", "plate_color", "lat", "lon", "speed_kmh", "heading", "at", "alarm_flags",
                       "status_flags", "adas", "dsm"})
-_REQUIRED = ("plate", "plate_color", "lat", "lon", "speed_kmh", "heading", "at")
+_REQUIRED = frozenset({"plate", "plate_color", "lat", "lon", "speed_kmh", "heading", "at"})
 _ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$")
 _RANGES = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0), "speed_kmh": (0.0, 300.0), "heading": (0.0, 360.0)}
 _U32 = 2**32 - 1
@@ -35,7 +35,7 @@ def _flags(value: Any) -> int | None:
 
 def fast_load(item: Any) -> dict[str, Any] | None:
     """FixSchema().load(item) for a plainly valid item, or None when FixSchema must decide."""
-    if type(item) is not dict or not _ALLOWED.issuperset(item) or any(k not in item for k in _REQUIRED):
+    if type(item) is not dict or not _ALLOWED.issuperset(item) or not _REQUIRED.issubset(item):
         return None
     for key in ("adas", "dsm"):
         if key in item and item[key] != []:

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from backend.clock import now
 from backend.domain import alarms
-from backend.domain.chain import canonical, sha256_hex
 from backend.domain.errors import Invalid
 from backend.extensions import db
 from backend.models import Alarm, Feed, WarningRecord
@@ -107,8 +106,7 @@ def ingest(feed: Feed, items: Any, max_batch: int, policy: alarms.AlarmPolicy) -
     _follow_open_warnings(fresh, index, actor, result)
     audit.append(actor, "fixes.ingested", "feed", feed.id, {
         "accepted": result.accepted, "stored": len(fresh), "duplicates": result.duplicates,
-        "rejected": len(rejected), "batch_sha256": sha256_hex(canonical(
-            [[f["plate"], f["plate_color"], f["at"].isoformat(), f["lon"], f["lat"]] for f, _ in fresh])),
+        "rejected": len(rejected), "batch_sha256": fix_store.batch_digest([f for f, _ in fresh]),
         "alarm_warnings": result.warnings, "handovers": result.handovers,
     })
     db.session.commit()
