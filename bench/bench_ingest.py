@@ -8,6 +8,7 @@ posted back to back (no pacing) versus paced at 200 records/s.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import statistics
 import sys
@@ -15,6 +16,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -28,6 +30,7 @@ from backend.extensions import db
 from backend.services import demo
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+barrier: Any = None
 
 
 def make_db() -> tuple[str, str]:
@@ -62,6 +65,39 @@ def bench_fixes(client, batches: int, batch_size: int, trucks: int) -> float:
         r = client.post("/api/v1/fixes", json=payload, headers={"X-Api-Key": demo.FEED_KEY})
         assert r.status_code == 202 and r.get_json()["accepted"] == len(payload), r.get_json()
     return batches * batch_size / (time.perf_counter() - started)
+
+
+def _worker(args: tuple[str, int, int, int]) -> int:
+    """One process as one server worker would be: its own app and connection pool, its own trucks."""
+    url, worker, batches, batch_size = args
+    app = create_app({}, Settings(database_url=url, secret_key="bench-secret-key-0123456789abcdef", demo=True))
+    client = app.test_client()
+    rng = random.Random(100 + worker)
+    t0 = datetime(2026, 11, 23, 8, tzinfo=UTC)
+    payloads = []
+    for h in range(batches):
+        batch = fixes_batch(rng, batch_size, t0 + timedelta(hours=h), batch_size)
+        for item in batch:  # distinct trucks per worker, as a feed sharded by plate would send
+            item["plate"] = f"晋{'ABCDEFGHJK'[worker]}{str(item['plate'])[2:]}"
+        payloads.append(batch)
+    barrier.wait()
+    for payload in payloads:
+        r = client.post("/api/v1/fixes", json=payload, headers={"X-Api-Key": demo.FEED_KEY})
+        assert r.status_code == 202, r.get_json()
+    return batches * batch_size
+
+
+def bench_parallel(url: str, workers: int, batches: int, batch_size: int = 1000) -> float:
+    """Fixes/s with several worker processes posting at once (gunicorn-style), wall clock."""
+    global barrier
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(workers + 1)
+    with ctx.Pool(workers) as pool:
+        pending = pool.map_async(_worker, [(url, w, batches, batch_size) for w in range(workers)])
+        barrier.wait()
+        started = time.perf_counter()
+        total = sum(pending.get(timeout=600))
+    return total / (time.perf_counter() - started)
 
 
 def bench_single(client, count: int) -> float:
@@ -117,12 +153,15 @@ def main() -> None:
         batched = bench_fixes(client, batches, 1000, trucks=1000)
         paced = bench_weighings(client, weighings, 200.0)
         unpaced = bench_weighings(client, max(200, weighings // 4), None)
+        parallel = {n: bench_parallel(url, n, batches) for n in (2, 3)}
     finally:
         drop_db(name)
     print(f"{'measure':48} {'value':>12}")
     print(f"{'fixes/s, batches of 1,000 (PostGIS)':48} {batched:12,.0f}")
     print(f"{'fixes/s, one per request (baseline)':48} {single:12,.0f}")
     print(f"{'ratio batched / one per request':48} {batched / single:12.1f}x")
+    for n, rate in parallel.items():
+        print(f"{f'fixes/s, batches of 1,000, {n} worker processes':48} {rate:12,.0f}")
     for label, values in (("weighings paced at 200/s", paced), ("weighings back to back", unpaced)):
         print(f"{label + ': p50 / p99 ms':48} {pct(values, 50):6.1f} / {pct(values, 99):5.1f}")
 

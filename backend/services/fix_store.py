@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import shapely
@@ -118,8 +118,11 @@ def array_literal(values: Sequence[Any]) -> str:
 
 
 def batch_digest(rows: Sequence[dict[str, Any]]) -> str:
-    """SHA-256 over one line per stored fix: plate|colour|UTC time|lon|lat (cheaper than RFC 8785 per fix)."""
-    lines = "\n".join(f"{r['plate']}|{r['plate_color']}|{r['at'].astimezone(UTC).isoformat()}|{r['lon']!r}|{r['lat']!r}"
+    """SHA-256 over one line per stored fix: plate|colour|POSIX time|lon|lat, numbers as Python repr.
+
+    Cheaper than RFC 8785 per fix, and as reproducible: an exported batch can be re-hashed offline.
+    """
+    lines = "\n".join(f"{r['plate']}|{r['plate_color']}|{r['at'].timestamp()!r}|{r['lon']!r}|{r['lat']!r}"
                       for r in rows)
     return hashlib.sha256(lines.encode()).hexdigest()
 
