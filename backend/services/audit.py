@@ -6,7 +6,8 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from backend.clock import now
 from backend.domain import chain
@@ -14,6 +15,7 @@ from backend.extensions import db
 from backend.models import AuditEntry, AuditHead
 
 HEAD_ID = 1
+_LOCKED = "zhichao_audit_head_locked"
 VERIFY_PAGE = 5000
 
 
@@ -21,20 +23,39 @@ def _iso(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def append(actor: str, action: str, entity: str, entity_id: object, data: Mapping[str, Any]) -> AuditEntry:
-    """Append one entry in the caller's transaction, chained to the head.
+def _locked_head() -> AuditHead:
+    """The chain head, locked for the rest of the transaction (SELECT … FOR UPDATE once per transaction).
 
-    Locking the head row (UPDATE first, on PostgreSQL a row lock; on SQLite the write lock) serialises
-    appends so no two entries ever share a predecessor. The caller commits.
+    On PostgreSQL the row lock serialises appends across processes; on SQLite every write transaction
+    already holds the database's write lock (BEGIN IMMEDIATE).
     """
     session = db.session
-    # Claim the head before reading it: the UPDATE takes the lock, the SELECT then sees the latest value.
-    session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values({AuditHead.seq: AuditHead.seq}))
-    head = session.execute(select(AuditHead).where(AuditHead.id == HEAD_ID)).scalar_one_or_none()
+    held = session.info.get(_LOCKED)
+    if isinstance(held, AuditHead):
+        return held
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
     if head is None:
-        head = AuditHead(id=HEAD_ID, seq=0, hash=chain.GENESIS)
-        session.add(head)
-        session.flush()
+        raise RuntimeError("the audit head row is missing: run `flask db upgrade`")
+    session.info[_LOCKED] = head
+    return head
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release(session: Session, transaction: SessionTransaction) -> None:
+    # A commit, rollback or savepoint end drops the claim; flush()'s internal subtransactions do not.
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(_LOCKED, None)
+
+
+def append(actor: str, action: str, entity: str, entity_id: object, data: Mapping[str, Any]) -> AuditEntry:
+    """Append one entry in the caller's transaction, chained to the head; the caller commits.
+
+    The head is locked before it is read, so no two entries ever share a predecessor.
+    """
+    head = _locked_head()
     at = now()
     fields: dict[str, Any] = {
         "seq": head.seq + 1,
@@ -50,9 +71,8 @@ def append(actor: str, action: str, entity: str, entity_id: object, data: Mappin
         seq=fields["seq"], at=at, actor=actor, action=action, entity=entity,
         entity_id=fields["entity_id"], data=fields["data"], prev_hash=head.hash, hash=digest,
     )
-    session.add(entry)
+    db.session.add(entry)
     head.seq, head.hash = int(fields["seq"]), digest
-    session.flush()
     return entry
 
 

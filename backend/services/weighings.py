@@ -111,11 +111,12 @@ def _store(site: SourceSite, data: dict[str, Any], raw: dict[str, Any], body_has
         )
         warning_id = warning.id
         weighing.warning_id = warning_id
-    weighing.response = {
+    response = {
         "id": weighing.id, "overloaded": evaluation.overloaded, "limit_kg": evaluation.limit_kg,
         "excess_kg": evaluation.excess_kg, "excess_pct": evaluation.excess_pct,
         "tolerance_kg": evaluation.tolerance_kg, "rule_version": evaluation.rule_version,
         "warning_id": warning_id, "kind_assumed": evaluation.kind_assumed, "notes": list(evaluation.notes),
     }
+    weighing.response = response
     db.session.commit()
-    return dict(weighing.response)
+    return response  # built before the commit, which expires the row (no reload needed)
