@@ -100,6 +100,43 @@ def bench_parallel(url: str, workers: int, batches: int, batch_size: int = 1000)
     return total / (time.perf_counter() - started)
 
 
+def _weighing_worker(args: tuple[str, int, float, float]) -> list[float]:
+    """One worker process taking weighings on a fixed schedule (open loop): latency counts from the
+    scheduled send time, so a worker that falls behind shows it as queueing delay."""
+    url, worker, rate, seconds = args
+    app = create_app({}, Settings(database_url=url, secret_key="bench-secret-key-0123456789abcdef", demo=True))
+    client = app.test_client()
+    rng = random.Random(200 + worker)
+    count = int(rate * seconds)
+    bodies = [{"record_id": f"P{worker}-{uuid.uuid4().hex}", "plate": f"晋K{i % 99999:05d}", "plate_color": 2,
+               "axles": 6, "vehicle_kind": "combination", "gross_kg": rng.choice([45_000, 52_000, 60_000]),
+               "weighed_at": "2026-11-22T17:10:00+08:00"} for i in range(count)]
+    client.get("/healthz")
+    barrier.wait()
+    start = time.perf_counter()
+    latencies = []
+    for i, body in enumerate(bodies):
+        scheduled = start + i / rate
+        time.sleep(max(0.0, scheduled - time.perf_counter()))
+        site = demo.site_key(f"DEMO-S{1 + i % 5}")
+        r = client.post("/api/v1/weighings", json=body, headers={"X-Api-Key": site})
+        assert r.status_code == 201, r.get_json()
+        latencies.append((time.perf_counter() - scheduled) * 1000)
+    return latencies
+
+
+def bench_weighings_parallel(url: str, workers: int, total_rate: float, seconds: float) -> list[float]:
+    """All latencies (ms) of `workers` processes sharing `total_rate` weighings/s for `seconds`."""
+    global barrier
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(workers + 1)
+    with ctx.Pool(workers) as pool:
+        pending = pool.map_async(_weighing_worker,
+                                 [(url, w, total_rate / workers, seconds) for w in range(workers)])
+        barrier.wait()
+        return [ms for part in pending.get(timeout=600) for ms in part]
+
+
 def bench_single(client, count: int) -> float:
     """The naive baseline: one fix per request."""
     rng = random.Random(3)
@@ -154,6 +191,7 @@ def main() -> None:
         paced = bench_weighings(client, weighings, 200.0)
         unpaced = bench_weighings(client, max(200, weighings // 4), None)
         parallel = {n: bench_parallel(url, n, batches) for n in (2, 3)}
+        loaded = bench_weighings_parallel(url, 4, 200.0, 5.0 if args.quick else 20.0)
     finally:
         drop_db(name)
     print(f"{'measure':48} {'value':>12}")
@@ -162,7 +200,8 @@ def main() -> None:
     print(f"{'ratio batched / one per request':48} {batched / single:12.1f}x")
     for n, rate in parallel.items():
         print(f"{f'fixes/s, batches of 1,000, {n} worker processes':48} {rate:12,.0f}")
-    for label, values in (("weighings paced at 200/s", paced), ("weighings back to back", unpaced)):
+    for label, values in (("weighings, 4 workers, 200/s open loop", loaded),
+                          ("weighings, 1 client, back to back", unpaced), ("weighings, 1 client, paced", paced)):
         print(f"{label + ': p50 / p99 ms':48} {pct(values, 50):6.1f} / {pct(values, 99):5.1f}")
 
 

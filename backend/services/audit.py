@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from backend.clock import now
@@ -15,7 +15,7 @@ from backend.extensions import db
 from backend.models import AuditEntry, AuditHead
 
 HEAD_ID = 1
-_LOCKED = "zhichao_audit_head_locked"
+_PENDING = "zhichao_audit_pending"
 VERIFY_PAGE = 5000
 
 
@@ -23,57 +23,45 @@ def _iso(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _locked_head() -> AuditHead:
-    """The chain head, locked for the rest of the transaction (SELECT … FOR UPDATE once per transaction).
+def append(actor: str, action: str, entity: str, entity_id: object, data: Mapping[str, Any]) -> None:
+    """Record an audit entry in the caller's transaction; it is chained and written as that transaction commits.
 
-    On PostgreSQL the row lock serialises appends across processes; on SQLite every write transaction
-    already holds the database's write lock (BEGIN IMMEDIATE).
+    Deferring the write to the commit keeps the chain lock (the head row) held for milliseconds, not for
+    the whole request, so concurrent writers queue only for the append itself.
     """
-    session = db.session
-    held = session.info.get(_LOCKED)
-    if isinstance(held, AuditHead):
-        return held
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    db.session().info.setdefault(_PENDING, []).append(
+        (actor, action, entity, None if entity_id is None else str(entity_id), dict(data)))
+
+
+@event.listens_for(Session, "before_commit")
+def _write_pending(session: Session) -> None:
+    """Lock the head, chain the transaction's entries in order, insert them and move the head."""
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    conn = session.connection()
+    head = conn.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == HEAD_ID).with_for_update()).first()
     if head is None:
         raise RuntimeError("the audit head row is missing: run `flask db upgrade`")
-    session.info[_LOCKED] = head
-    return head
+    seq, prev = int(head[0]), str(head[1])
+    at = now()
+    rows = []
+    for actor, action, entity, entity_id, data in pending:
+        seq += 1
+        fields = {"seq": seq, "at": _iso(at), "actor": actor, "action": action, "entity": entity,
+                  "entity_id": entity_id, "data": data}
+        digest = chain.entry_hash(prev, fields)
+        rows.append({**fields, "at": at, "prev_hash": prev, "hash": digest})
+        prev = digest
+    conn.execute(insert(AuditEntry), rows)
+    conn.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=seq, hash=prev))
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _release(session: Session, transaction: SessionTransaction) -> None:
-    # A commit, rollback or savepoint end drops the claim; flush()'s internal subtransactions do not.
-    if transaction.parent is None or transaction.nested:
-        session.info.pop(_LOCKED, None)
-
-
-def append(actor: str, action: str, entity: str, entity_id: object, data: Mapping[str, Any]) -> AuditEntry:
-    """Append one entry in the caller's transaction, chained to the head; the caller commits.
-
-    The head is locked before it is read, so no two entries ever share a predecessor.
-    """
-    head = _locked_head()
-    at = now()
-    fields: dict[str, Any] = {
-        "seq": head.seq + 1,
-        "at": _iso(at),
-        "actor": actor,
-        "action": action,
-        "entity": entity,
-        "entity_id": None if entity_id is None else str(entity_id),
-        "data": dict(data),
-    }
-    digest = chain.entry_hash(head.hash, fields)
-    entry = AuditEntry(
-        seq=fields["seq"], at=at, actor=actor, action=action, entity=entity,
-        entity_id=fields["entity_id"], data=fields["data"], prev_hash=head.hash, hash=digest,
-    )
-    db.session.add(entry)
-    head.seq, head.hash = int(fields["seq"]), digest
-    return entry
+def _discard(session: Session, transaction: SessionTransaction) -> None:
+    # A rolled-back transaction leaves no entries behind; flush()'s subtransactions are not ends.
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
 
 
 def entry_fields(entry: AuditEntry) -> dict[str, Any]:

@@ -150,16 +150,16 @@ def _raise_alarms(fresh: list[tuple[dict[str, Any], int]], previous: dict[Vehicl
             continue
         db.session.flush()
         fence = index.get(j)
-        warning = raise_warning(
+        warning_id = raise_warning(
             kind="alarm", trigger=event.code, plate=f["plate"], plate_color=f["plate_color"],
             title=f"{f['plate']} {alarms.label(event.code)}", lon=f["lon"], lat=f["lat"], jurisdiction_id=j,
             team_id=fence.team_id if fence else None, actor=actor, alarm_id=alarm.id,
             details={"code": event.code, "source": event.source, "level": event.level,
                      "at": f["at"].isoformat(), "speed_kmh": f["speed_kmh"], "heading": f["heading"]},
         )
-        alarm.warning_id = warning.id
+        alarm.warning_id = warning_id
         last_raised[key] = f["at"]
-        result.warnings.append(warning.id)
+        result.warnings.append(warning_id)
 
 
 def _last_alarm_warnings(vehicles: set[Vehicle], since: datetime) -> dict[tuple[str, int, str], datetime]:

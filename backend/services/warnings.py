@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from backend.clock import now
 from backend.domain.fences import FenceIndex
@@ -15,6 +15,8 @@ from backend.models import WarningEvent, WarningRecord
 from backend.services import audit, fix_store
 
 OPEN_STATUSES = ("open", "dispatched")
+_INSERT_WARNING = insert(WarningRecord).returning(WarningRecord.id)
+_INSERT_EVENT = insert(WarningEvent)
 
 
 def responsible(index: FenceIndex, lon: float, lat: float) -> tuple[int | None, int | None]:
@@ -30,24 +32,26 @@ def raise_warning(*, kind: str, trigger: str, plate: str, plate_color: int, titl
                   lon: float | None, lat: float | None, jurisdiction_id: int | None, team_id: int | None,
                   actor: str, details: dict[str, Any], weighing_id: int | None = None,
                   alarm_id: int | None = None, site_id: int | None = None,
-                  at: datetime | None = None) -> WarningRecord:
-    """Create an open warning for the responsible team, with its first event and an audit entry."""
+                  at: datetime | None = None) -> int:
+    """Create an open warning for the responsible team, with its first event and an audit entry; its id."""
     at = at or now()
-    warning = WarningRecord(
-        kind=kind, trigger=trigger, status="open", plate=plate, plate_color=plate_color, title=title,
-        weighing_id=weighing_id, alarm_id=alarm_id, site_id=site_id, jurisdiction_id=jurisdiction_id,
-        team_id=team_id, lon=lon, lat=lat, details=details, raised_at=at, updated_at=at,
-    )
-    db.session.add(warning)
-    db.session.flush()
-    db.session.add(WarningEvent(warning_id=warning.id, kind="created", at=at, to_team_id=team_id,
-                                to_jurisdiction_id=jurisdiction_id, data={"trigger": trigger}))
-    audit.append(actor, "warning.raised", "warning", warning.id, {
+    conn = db.session.connection()
+    warning_id = int(conn.execute(_INSERT_WARNING, {
+        "kind": kind, "trigger": trigger, "status": "open", "plate": plate, "plate_color": plate_color,
+        "title": title, "weighing_id": weighing_id, "alarm_id": alarm_id, "site_id": site_id,
+        "jurisdiction_id": jurisdiction_id, "team_id": team_id, "lon": lon, "lat": lat, "details": details,
+        "raised_at": at, "updated_at": at,
+    }).scalar_one())
+    conn.execute(_INSERT_EVENT, {
+        "warning_id": warning_id, "kind": "created", "at": at, "to_team_id": team_id,
+        "to_jurisdiction_id": jurisdiction_id, "from_team_id": None, "from_jurisdiction_id": None,
+        "data": {"trigger": trigger}})
+    audit.append(actor, "warning.raised", "warning", warning_id, {
         "kind": kind, "trigger": trigger, "plate": plate, "plate_color": plate_color,
         "team_id": team_id, "jurisdiction_id": jurisdiction_id, "weighing_id": weighing_id,
         "alarm_id": alarm_id, "site_id": site_id,
     })
-    return warning
+    return warning_id
 
 
 def open_warnings_for(plates: Sequence[str]) -> list[WarningRecord]:
