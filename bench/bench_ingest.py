@@ -191,7 +191,7 @@ def main() -> None:
         paced = bench_weighings(client, weighings, 200.0)
         unpaced = bench_weighings(client, max(200, weighings // 4), None)
         parallel = {n: bench_parallel(url, n, batches) for n in (2, 3)}
-        loaded = bench_weighings_parallel(url, 4, 200.0, 5.0 if args.quick else 20.0)
+        loaded = bench_weighings_parallel(url, 2, 200.0, 5.0 if args.quick else 20.0)
     finally:
         drop_db(name)
     print(f"{'measure':48} {'value':>12}")
@@ -200,7 +200,7 @@ def main() -> None:
     print(f"{'ratio batched / one per request':48} {batched / single:12.1f}x")
     for n, rate in parallel.items():
         print(f"{f'fixes/s, batches of 1,000, {n} worker processes':48} {rate:12,.0f}")
-    for label, values in (("weighings, 4 workers, 200/s open loop", loaded),
+    for label, values in (("weighings, 2 workers, 200/s open loop", loaded),
                           ("weighings, 1 client, back to back", unpaced), ("weighings, 1 client, paced", paced)):
         print(f"{label + ': p50 / p99 ms':48} {pct(values, 50):6.1f} / {pct(values, 99):5.1f}")
 

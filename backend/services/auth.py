@@ -12,7 +12,7 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 
 from backend.clock import now
 from backend.config import Settings
@@ -134,16 +134,30 @@ def principal_from_token(token: str) -> Principal:
     return Principal(int(claims["sub"]), str(claims.get("usr", "")), str(claims["role"]), claims.get("team"))
 
 
-def site_for_key(key: str | None) -> SourceSite:
-    """The active source site owning this key."""
-    site = None
-    if key:
-        site = db.session.execute(
-            select(SourceSite).where(SourceSite.api_key_hash == key_digest(key))
-        ).scalar_one_or_none()
-    if site is None or not site.active:
+@dataclass(frozen=True)
+class SiteRef:
+    """What a request needs of the source site that owns its key."""
+
+    id: int
+    code: str
+    name: str
+    tolerance_kg: float
+    tolerance_pct: float
+    lon: float
+    lat: float
+
+
+_SITE_BY_KEY = select(SourceSite.id, SourceSite.code, SourceSite.name, SourceSite.tolerance_kg,
+                      SourceSite.tolerance_pct, func.ST_X(SourceSite.location), func.ST_Y(SourceSite.location)
+                      ).where(SourceSite.api_key_hash == bindparam("digest"), SourceSite.active.is_(True))
+
+
+def site_for_key(key: str | None) -> SiteRef:
+    """The active source site owning this key (a plain row, not an ORM object: this runs per weighing)."""
+    row = db.session.execute(_SITE_BY_KEY, {"digest": key_digest(key)}).first() if key else None
+    if row is None:
         raise Unauthenticated("missing or wrong X-Api-Key")
-    return site
+    return SiteRef(int(row[0]), row[1], row[2], float(row[3]), float(row[4]), float(row[5]), float(row[6]))
 
 
 def feed_for_key(key: str | None) -> Feed:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from geoalchemy2.shape import to_shape
 from marshmallow import ValidationError
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -14,11 +13,12 @@ from backend.domain import overload
 from backend.domain.chain import canonical, sha256_hex
 from backend.domain.errors import Conflict, Forbidden, Invalid
 from backend.extensions import db
-from backend.models import SourceSite, Vehicle, Weighing
+from backend.models import Vehicle, Weighing
 from backend.schemas import field_errors
 from backend.schemas.common import nul_errors
 from backend.schemas.weighing import WeighingSchema
 from backend.services import audit, matching
+from backend.services.auth import SiteRef
 from backend.services.warnings import raise_warning, responsible
 
 _schema = WeighingSchema()
@@ -44,7 +44,7 @@ def _answer(row: Any) -> dict[str, Any]:
     return {"id": row.id, **row.response, "warning_id": row.warning_id}
 
 
-def _replay(site: SourceSite, record_id: str, body_hash: str) -> dict[str, Any]:
+def _replay(site: SiteRef, record_id: str, body_hash: str) -> dict[str, Any]:
     """The first answer for an identical replay; 409 for the same record_id with another body."""
     existing = db.session.execute(
         select(Weighing.id, Weighing.body_sha256, Weighing.response, Weighing.warning_id)
@@ -56,7 +56,7 @@ def _replay(site: SourceSite, record_id: str, body_hash: str) -> dict[str, Any]:
     return _answer(existing)
 
 
-def ingest(site: SourceSite, body: Any) -> dict[str, Any]:
+def ingest(site: SiteRef, body: Any) -> dict[str, Any]:
     """Store and evaluate one weighing; an identical replay returns the first answer.
 
     Rules: the raw record is stored in the same transaction as its evaluation, warning and audit entries,
@@ -76,7 +76,7 @@ def ingest(site: SourceSite, body: Any) -> dict[str, Any]:
     return _store(site, data, body, sha256_hex(canonical(body)))
 
 
-def _evaluate(site: SourceSite, data: dict[str, Any]) -> tuple[overload.Evaluation, str | None]:
+def _evaluate(site: SiteRef, data: dict[str, Any]) -> tuple[overload.Evaluation, str | None]:
     """The limit for this truck: the record's kind, else the registry's, else the lower limit (noted)."""
     vehicle = db.session.execute(
         select(Vehicle.kind, Vehicle.single_drive_axle)
@@ -92,7 +92,7 @@ def _evaluate(site: SourceSite, data: dict[str, Any]) -> tuple[overload.Evaluati
                              single_tyre_axles=data["single_tyre_axles"], tolerance_kg=tolerance), kind
 
 
-def _store(site: SourceSite, data: dict[str, Any], raw: dict[str, Any], body_hash: str) -> dict[str, Any]:
+def _store(site: SiteRef, data: dict[str, Any], raw: dict[str, Any], body_hash: str) -> dict[str, Any]:
     evaluation, kind = _evaluate(site, data)
     answer = {"overloaded": evaluation.overloaded, "limit_kg": evaluation.limit_kg,
               "excess_kg": evaluation.excess_kg, "excess_pct": evaluation.excess_pct,
@@ -118,11 +118,10 @@ def _store(site: SourceSite, data: dict[str, Any], raw: dict[str, Any], body_has
     })
     warning_id = None
     if evaluation.overloaded:
-        point = to_shape(site.location)
-        jurisdiction_id, team_id = responsible(matching.current_index(), point.x, point.y)
+        jurisdiction_id, team_id = responsible(matching.current_index(), site.lon, site.lat)
         warning_id = raise_warning(
             kind="overload", trigger="overloaded_departure", plate=data["plate"],
-            plate_color=data["plate_color"], lon=point.x, lat=point.y,
+            plate_color=data["plate_color"], lon=site.lon, lat=site.lat,
             title=f"{data['plate']} 超限 {evaluation.excess_pct:.2f}% 驶离 {site.name}",
             jurisdiction_id=jurisdiction_id, team_id=team_id, actor=actor, weighing_id=weighing_id,
             site_id=site.id, at=received,
