@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 
-from backend import create_app
+from backend import create_app, freeze_startup_heap
 from backend.extensions import socketio
 
 app = create_app()
+freeze_startup_heap()
 
 if __name__ == "__main__":
     socketio.run(app, host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "5000")),

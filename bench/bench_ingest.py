@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import random
 import statistics
 import sys
@@ -24,13 +25,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import flask_migrate
 
-from backend import create_app
+from backend import create_app, freeze_startup_heap
 from backend.config import Settings
 from backend.extensions import db
 from backend.services import demo
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 barrier: Any = None
+WEIGH_WORKERS = int(os.environ.get("BENCH_WEIGH_WORKERS", "3"))
 
 
 def make_db() -> tuple[str, str]:
@@ -72,6 +74,7 @@ def _worker(args: tuple[str, int, int, int]) -> int:
     url, worker, batches, batch_size = args
     app = create_app({}, Settings(database_url=url, secret_key="bench-secret-key-0123456789abcdef", demo=True))
     client = app.test_client()
+    freeze_startup_heap()
     rng = random.Random(100 + worker)
     t0 = datetime(2026, 11, 23, 8, tzinfo=UTC)
     payloads = []
@@ -106,6 +109,7 @@ def _weighing_worker(args: tuple[str, int, float, float]) -> list[float]:
     url, worker, rate, seconds = args
     app = create_app({}, Settings(database_url=url, secret_key="bench-secret-key-0123456789abcdef", demo=True))
     client = app.test_client()
+    freeze_startup_heap()  # as wsgi.py does in every server process
     rng = random.Random(200 + worker)
     count = int(rate * seconds)
     bodies = [{"record_id": f"P{worker}-{uuid.uuid4().hex}", "plate": f"晋K{i % 99999:05d}", "plate_color": 2,
@@ -191,7 +195,7 @@ def main() -> None:
         paced = bench_weighings(client, weighings, 200.0)
         unpaced = bench_weighings(client, max(200, weighings // 4), None)
         parallel = {n: bench_parallel(url, n, batches) for n in (2, 3)}
-        loaded = bench_weighings_parallel(url, 2, 200.0, 5.0 if args.quick else 20.0)
+        loaded = bench_weighings_parallel(url, WEIGH_WORKERS, 200.0, 5.0 if args.quick else 20.0)
     finally:
         drop_db(name)
     print(f"{'measure':48} {'value':>12}")
@@ -200,7 +204,7 @@ def main() -> None:
     print(f"{'ratio batched / one per request':48} {batched / single:12.1f}x")
     for n, rate in parallel.items():
         print(f"{f'fixes/s, batches of 1,000, {n} worker processes':48} {rate:12,.0f}")
-    for label, values in (("weighings, 2 workers, 200/s open loop", loaded),
+    for label, values in ((f"weighings, {WEIGH_WORKERS} workers, 200/s open loop", loaded),
                           ("weighings, 1 client, back to back", unpaced), ("weighings, 1 client, paced", paced)):
         print(f"{label + ': p50 / p99 ms':48} {pct(values, 50):6.1f} / {pct(values, 99):5.1f}")
 

@@ -1,0 +1,81 @@
+"""Concurrent writers on one PostGIS database: the chain stays linear, duplicates are stored once."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from backend.extensions import db
+from backend.models import Weighing
+from backend.services import audit
+from tests import world
+from tests.conftest import _drop_pg, _pg_database, make_app
+
+
+@pytest.fixture(scope="module")
+def shared_app():
+    """An app on its own PostGIS database whose writes really commit (no per-test rollback)."""
+    name, url = _pg_database()
+    application = make_app(url)
+    with application.app_context():
+        world.build()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    _drop_pg(name)
+
+
+def _run_threads(target, count):
+    errors: list[BaseException] = []
+
+    def wrapped(i):
+        try:
+            target(i)
+        except BaseException as exc:  # collected and re-raised in the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=wrapped, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    if errors:
+        raise errors[0]
+
+
+def _weighing(record_id, gross=60_000):
+    return {"record_id": record_id, "plate": "晋C76276", "plate_color": 2, "axles": 6,
+            "vehicle_kind": "combination", "gross_kg": gross, "weighed_at": "2026-11-22T17:10:00+08:00"}
+
+
+def test_parallel_writers_keep_one_linear_chain(shared_app):
+    def post_many(i):
+        client = shared_app.test_client()
+        for n in range(15):
+            r = client.post("/api/v1/weighings", json=_weighing(f"C-{i}-{n}"),
+                            headers={"X-Api-Key": world.SITE_KEYS["S1"]})
+            assert r.status_code == 201, r.get_json()
+
+    _run_threads(post_many, 6)
+    with shared_app.app_context():
+        result = audit.verify()
+        assert result.ok, result
+        assert db.session.query(Weighing).filter(Weighing.record_id.like("C-%")).count() == 90
+
+
+def test_concurrent_duplicates_are_stored_once_and_answered_alike(shared_app):
+    answers = []
+
+    def post_same(_i):
+        r = shared_app.test_client().post("/api/v1/weighings", json=_weighing("DUP-1"),
+                                          headers={"X-Api-Key": world.SITE_KEYS["S1"]})
+        answers.append((r.status_code, r.get_json()))
+
+    _run_threads(post_same, 8)
+    assert {status for status, _ in answers} == {201}
+    assert len({body["id"] for _, body in answers}) == 1
+    with shared_app.app_context():
+        assert db.session.query(Weighing).filter_by(record_id="DUP-1").count() == 1
+        assert audit.verify().ok
