@@ -32,7 +32,7 @@ from backend.services import demo
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 barrier: Any = None
-WEIGH_WORKERS = int(os.environ.get("BENCH_WEIGH_WORKERS", "3"))
+WEIGH_WORKERS = int(os.environ.get("BENCH_WEIGH_WORKERS", "2"))
 
 
 def make_db() -> tuple[str, str]:
