@@ -3,13 +3,14 @@
 from backend.models.audit import AuditEntry, AuditHead
 from backend.models.fence import FENCE_KINDS, FenceState, Geofence, GeofenceVersion
 from backend.models.org import ROLES, Enterprise, Feed, RefreshToken, Scale, SourceSite, Team, User, Vehicle
+from backend.models.task import Event, Task, TaskTransition
 from backend.models.tracking import Alarm, Fix, VehiclePosition
 from backend.models.warning import WARNING_KINDS, WARNING_STATUSES, WarningEvent, WarningRecord
 from backend.models.weighing import Weighing
 
 __all__ = [
     "FENCE_KINDS", "ROLES", "WARNING_KINDS", "WARNING_STATUSES",
-    "Alarm", "AuditEntry", "AuditHead", "Enterprise", "Feed", "FenceState", "Fix", "Geofence",
-    "GeofenceVersion", "RefreshToken", "Scale", "SourceSite", "Team", "User", "Vehicle",
+    "Alarm", "AuditEntry", "AuditHead", "Enterprise", "Event", "Feed", "FenceState", "Fix", "Geofence",
+    "GeofenceVersion", "RefreshToken", "Scale", "SourceSite", "Task", "TaskTransition", "Team", "User", "Vehicle",
     "VehiclePosition", "WarningEvent", "WarningRecord", "Weighing",
 ]

@@ -12,7 +12,7 @@ from backend.clock import now
 from backend.domain.fences import FenceIndex
 from backend.extensions import db
 from backend.models import WarningEvent, WarningRecord
-from backend.services import audit, fix_store
+from backend.services import audit, events, fix_store
 
 OPEN_STATUSES = ("open", "dispatched")
 _INSERT_WARNING = insert(WarningRecord).returning(WarningRecord.id)
@@ -46,6 +46,10 @@ def raise_warning(*, kind: str, trigger: str, plate: str, plate_color: int, titl
         "warning_id": warning_id, "kind": "created", "at": at, "to_team_id": team_id,
         "to_jurisdiction_id": jurisdiction_id, "from_team_id": None, "from_jurisdiction_id": None,
         "data": {"trigger": trigger}})
+    events.publish("warning.created", team_id, {
+        "id": warning_id, "kind": kind, "trigger": trigger, "plate": plate, "plate_color": plate_color,
+        "title": title, "team_id": team_id, "jurisdiction_id": jurisdiction_id, "lon": lon, "lat": lat,
+        "status": "open", "raised_at": at.isoformat()})
     audit.append(actor, "warning.raised", "warning", warning_id, {
         "kind": kind, "trigger": trigger, "plate": plate, "plate_color": plate_color,
         "team_id": team_id, "jurisdiction_id": jurisdiction_id, "weighing_id": weighing_id,
@@ -80,6 +84,11 @@ def hand_over(warning: WarningRecord, index: FenceIndex, jurisdiction_id: int, *
         "from_jurisdiction_id": warning.jurisdiction_id, "to_jurisdiction_id": jurisdiction_id,
         "at": at.isoformat(), "lon": lon, "lat": lat,
     })
+    previous_team = warning.team_id
     warning.jurisdiction_id, warning.team_id, warning.updated_at = jurisdiction_id, to_team, now()
     warning.lon, warning.lat = lon, lat
+    change = {"id": warning.id, "status": warning.status, "team_id": to_team, "previous_team_id": previous_team,
+              "jurisdiction_id": jurisdiction_id, "lon": lon, "lat": lat, "handover": True}
+    for team in {to_team, previous_team}:  # both teams are told
+        events.publish("warning.updated", team, change)
     return True

@@ -1,0 +1,74 @@
+"""Task dispatch, transition and event schemas."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from backend.domain.lifecycle import DISPOSALS, STATES
+from backend.schemas.common import AwareDateTime
+
+
+class DispatchSchema(Schema):
+    """POST /api/v1/tasks."""
+
+    class Meta:
+        unknown = RAISE
+
+    warning_id = fields.Integer(required=True, strict=True)
+    team_id = fields.Integer(strict=True, allow_none=True, load_default=None)
+    intercept_at = fields.List(fields.Float(allow_nan=False), validate=validate.Length(equal=2),
+                               load_default=None, metadata={"description": "[lon, lat], WGS-84"})
+    deadline = AwareDateTime(load_default=None)
+
+
+class PositionSchema(Schema):
+    """Where the step was taken."""
+
+    class Meta:
+        unknown = RAISE
+
+    lon = fields.Float(required=True, validate=validate.Range(-180, 180))
+    lat = fields.Float(required=True, validate=validate.Range(-90, 90))
+    accuracy_m = fields.Float(validate=validate.Range(0, 100_000), load_default=None)
+
+
+class EvidenceSchema(Schema):
+    """A reference to a captured file: its SHA-256 computed on the device when captured."""
+
+    class Meta:
+        unknown = RAISE
+
+    kind = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$", error="64 lower-case hex"))
+    id = fields.String(validate=validate.Length(max=64))
+    taken_at = AwareDateTime()
+
+
+class TransitionSchema(Schema):
+    """POST /api/v1/tasks/<id>/transitions."""
+
+    class Meta:
+        unknown = RAISE
+
+    to = fields.String(required=True, validate=validate.OneOf(STATES))
+    officers = fields.List(fields.Integer(strict=True), validate=validate.Length(max=6), load_default=list)
+    reason = fields.String(validate=validate.Length(max=500), load_default=None)
+    team_id = fields.Integer(strict=True, load_default=None, metadata={"description": "new team (reassignment)"})
+    disposal = fields.String(validate=validate.OneOf(DISPOSALS), load_default=None)
+    position = fields.Nested(PositionSchema, load_default=None)
+    device_time = AwareDateTime(load_default=None)
+    evidence = fields.List(fields.Nested(EvidenceSchema), validate=validate.Length(max=50), load_default=list)
+
+
+class TaskQuerySchema(Schema):
+    """Filters of the task list."""
+
+    status = fields.String(validate=validate.OneOf(STATES))
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
+
+
+class EventQuerySchema(Schema):
+    """GET /api/v1/events?since=CURSOR."""
+
+    since = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=200, validate=validate.Range(1, 1000))
