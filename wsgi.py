@@ -6,8 +6,10 @@ import os
 
 from backend import create_app, freeze_startup_heap
 from backend.extensions import socketio
+from backend.realtime.notifier import start_notifier
 
 app = create_app()
+notifier = start_notifier(app)
 freeze_startup_heap()
 
 if __name__ == "__main__":

@@ -48,8 +48,11 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
 
     from backend.api import register_blueprints
     from backend.cli import register_cli
+    from backend.realtime.live import NAMESPACE, LiveNamespace
     from backend.web import register_web
 
+    if NAMESPACE not in {ns.namespace for ns in socketio.namespace_handlers}:  # the extension is global
+        socketio.on_namespace(LiveNamespace(NAMESPACE))
     register_blueprints(api)
     register_web(app)
     register_cli(app)

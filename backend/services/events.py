@@ -11,6 +11,7 @@ from backend.models import Event
 from backend.services.auth import Principal
 
 _INSERT = insert(Event).returning(Event.id)
+PUBLISHED = "zhichao_events_published"  # session flag: the commit should wake the notifier
 
 
 def publish(kind: str, team_id: int | None, payload: dict[str, Any]) -> int:
@@ -18,6 +19,7 @@ def publish(kind: str, team_id: int | None, payload: dict[str, Any]) -> int:
 
     team_id names the team that may see it; None keeps it to the command center and auditors.
     """
+    db.session().info[PUBLISHED] = True
     return int(db.session.connection().execute(
         _INSERT, {"kind": kind, "team_id": team_id, "payload": payload, "sent_at": None}).scalar_one())
 
