@@ -9,7 +9,8 @@ from backend.extensions import socketio
 from backend.realtime.notifier import start_notifier
 
 app = create_app()
-notifier = start_notifier(app)
+# Every process may drain the outbox (rows are claimed with SKIP LOCKED); ZHICHAO_NOTIFIER=0 leaves it to others.
+notifier = start_notifier(app) if os.environ.get("ZHICHAO_NOTIFIER", "1") != "0" else None
 freeze_startup_heap()
 
 if __name__ == "__main__":

@@ -44,7 +44,9 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
         "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
         "apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
     }}})
-    socketio.init_app(app, async_mode="threading", message_queue=settings.redis_url)
+    # With REDIS_URL, every process publishes through Redis, so a client on any process gets every event.
+    socketio.init_app(app, async_mode="threading", message_queue=settings.redis_url,
+                      channel=settings.socketio_channel)
 
     from backend.api import register_blueprints
     from backend.cli import register_cli

@@ -44,6 +44,7 @@ class Settings:
     max_body_bytes: int = 2 * 1024 * 1024
     max_fix_batch: int = 5000
     redis_url: str | None = None
+    socketio_channel: str = "zhichao"
     alarm_codes: tuple[str, ...] | None = None
     alarm_dedup_s: float = 600.0
     extra: dict[str, Any] = field(default_factory=dict)
@@ -73,6 +74,7 @@ class Settings:
             access_token_minutes=int(env.get("ACCESS_TOKEN_MINUTES", "30")),
             refresh_token_days=int(env.get("REFRESH_TOKEN_DAYS", "14")),
             redis_url=env.get("REDIS_URL") or None,
+            socketio_channel=env.get("ZHICHAO_SOCKETIO_CHANNEL") or "zhichao",
             alarm_codes=tuple(c.strip() for c in codes.split(",") if c.strip()) if codes else None,
             alarm_dedup_s=float(env.get("ZHICHAO_ALARM_DEDUP_S", "600")),
         )
