@@ -45,6 +45,7 @@ class Settings:
     max_fix_batch: int = 5000
     redis_url: str | None = None
     socketio_channel: str = "zhichao"
+    accept_within_s: float = 180.0
     alarm_codes: tuple[str, ...] | None = None
     alarm_dedup_s: float = 600.0
     extra: dict[str, Any] = field(default_factory=dict)
@@ -75,6 +76,7 @@ class Settings:
             refresh_token_days=int(env.get("REFRESH_TOKEN_DAYS", "14")),
             redis_url=env.get("REDIS_URL") or None,
             socketio_channel=env.get("ZHICHAO_SOCKETIO_CHANNEL") or "zhichao",
+            accept_within_s=float(env.get("ZHICHAO_ACCEPT_WITHIN_S", "180")),
             alarm_codes=tuple(c.strip() for c in codes.split(",") if c.strip()) if codes else None,
             alarm_dedup_s=float(env.get("ZHICHAO_ALARM_DEDUP_S", "600")),
         )

@@ -15,6 +15,7 @@ from backend.clock import now
 from backend.extensions import db, socketio
 from backend.models import Event
 from backend.realtime.live import COMMAND_ROOM, NAMESPACE, team_room
+from backend.services import escalation
 from backend.services.events import PUBLISHED, as_message
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,8 @@ BATCH = 200
 
 class Notifier:
     """A background thread; a commit that published events wakes it, otherwise it polls every interval.
+
+    Each round first sweeps escalations (tasks not accepted in time), then drains the outbox.
 
     Rows are claimed with FOR UPDATE SKIP LOCKED (PostgreSQL), so several processes can drain one outbox;
     an event is marked sent only after it was emitted, so a crash in between re-sends it (clients
@@ -57,6 +60,7 @@ class Notifier:
             self._wake.clear()
             try:
                 with self.app.app_context():
+                    escalation.sweep(self.app.config["ZHICHAO"].accept_within_s)
                     while self.drain() == BATCH:
                         pass
             except Exception:  # keep draining after a database hiccup; the rows stay unsent

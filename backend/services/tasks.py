@@ -123,6 +123,8 @@ def transition(principal: Principal, task_id: int, body: dict[str, Any], raw: An
         if db.session.get(Team, request.new_team_id) is None:
             raise Invalid({"team_id": [f"no team {request.new_team_id}"]})
         task.team_id = int(request.new_team_id or 0)
+        # A fresh dispatch restarts the acceptance clock and its escalation steps.
+        task.details = {k: v for k, v in (task.details or {}).items() if k != "escalation"}
     position = body.get("position") or {}
     step = TaskTransition(
         task_id=task.id, from_status=task.status, to_status=request.to, actor_id=principal.user_id,
