@@ -5,11 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
-export FLASK_APP := wsgi.py
+export FLASK_APP := backend:create_app
 PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 REDIS_URL_TEST ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test setup system-deps venv node lint bench simulate clean
+.PHONY: run test setup system-deps venv node lint bench simulate audit clean
 
 setup: system-deps venv node
 
@@ -59,6 +59,9 @@ lint: venv
 bench: setup
 	$(BIN)/python bench/bench_matcher.py
 	$(BIN)/python bench/bench_ingest.py
+
+audit: venv
+	ZHICHAO_DEMO=1 $(BIN)/flask audit verify
 
 clean:
 	rm -rf $(VENV) pwa/node_modules .pytest_cache .mypy_cache .ruff_cache

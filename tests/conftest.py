@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import tempfile
+
+# Keys and secrets the app creates on first start go to a scratch instance/, not the developer's.
+os.environ.setdefault("ZHICHAO_INSTANCE", tempfile.mkdtemp(prefix="zhichao-test-instance-"))
 import uuid
 from collections.abc import Iterator
 from typing import Any

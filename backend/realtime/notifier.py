@@ -15,7 +15,7 @@ from backend.clock import now
 from backend.extensions import db, socketio
 from backend.models import Event
 from backend.realtime.live import COMMAND_ROOM, NAMESPACE, team_room
-from backend.services import escalation
+from backend.services import escalation, push
 from backend.services.events import PUBLISHED, as_message
 
 log = logging.getLogger(__name__)
@@ -34,13 +34,16 @@ class Notifier:
 
     def __init__(self, app: Flask, interval_s: float = 0.5) -> None:
         self.app, self.interval_s = app, interval_s
-        self._wake, self._stop = threading.Event(), threading.Event()
+        self._wake, self._stop, self._push_wake = threading.Event(), threading.Event(), threading.Event()
         self._thread = threading.Thread(target=self._run, name="zhichao-notifier", daemon=True)
+        # Web Push has its own thread: a push service that hangs must not hold up live events.
+        self._pusher = threading.Thread(target=self._push_loop, name="zhichao-pusher", daemon=True)
 
     def start(self) -> Notifier:
         """Start draining; wakes on commits that published events."""
         sa_event.listen(Session, "after_commit", self._after_commit)
         self._thread.start()
+        self._pusher.start()
         return self
 
     def stop(self) -> None:
@@ -48,7 +51,9 @@ class Notifier:
         sa_event.remove(Session, "after_commit", self._after_commit)
         self._stop.set()
         self._wake.set()
+        self._push_wake.set()
         self._thread.join(5)
+        self._pusher.join(10)
 
     def _after_commit(self, session: Session) -> None:
         if session.info.pop(PUBLISHED, False):
@@ -66,6 +71,17 @@ class Notifier:
             except Exception:  # keep draining after a database hiccup; the rows stay unsent
                 log.exception("notifier: drain failed")
 
+    def _push_loop(self) -> None:
+        while not self._stop.is_set():
+            self._push_wake.wait(1.0)
+            self._push_wake.clear()
+            try:
+                with self.app.app_context():
+                    while push.send_due() and not self._stop.is_set():
+                        pass
+            except Exception:  # the rows stay pending and are retried
+                log.exception("pusher: send failed")
+
     def drain(self) -> int:
         """Emit and mark one batch of unsent events; returns how many."""
         rows = db.session.execute(
@@ -77,6 +93,8 @@ class Notifier:
             message = as_message(row.id, row.kind, row.payload, row.created_at)
             rooms: list[str] = [COMMAND_ROOM] + ([team_room(row.team_id)] if row.team_id is not None else [])
             socketio.emit(row.kind, message, to=rooms, namespace=NAMESPACE)
+            if push.enqueue_for_event(row.id, row.kind, row.team_id, row.payload):
+                self._push_wake.set()
         if rows:
             db.session.execute(update(Event).where(Event.id.in_([r.id for r in rows])).values(sent_at=now()))
         db.session.commit()
