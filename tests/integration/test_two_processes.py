@@ -86,3 +86,23 @@ def test_action_on_a_reaches_client_on_b_exactly_once(two_servers):
         assert [e for e in other_team_on_b.drain() if e[1]["data"].get("id") == task["id"]] == []
     finally:
         Listener.close_all(officer_on_b, other_team_on_b)
+
+
+def test_an_event_committed_where_nothing_pushes_is_delivered_from_the_outbox(two_servers):
+    """B commits but never pushes (no notifier, as if it died right after the commit); the committed
+    outbox row is delivered by whichever process drains next (A here), so it is not lost."""
+    _a, b = two_servers
+    listener = Listener(b, "officer1")
+    try:
+        token = requests.post(f"{b}/api/v1/auth/login", timeout=5,
+                              json={"username": "commander", "password": world.PASSWORD}).json()["access_token"]
+        r = requests.post(f"{b}/api/v1/weighings", headers={"X-Api-Key": world.SITE_KEYS["S1"]}, timeout=5,
+                          json={"record_id": "TWO-2", "plate": "晋C76276", "plate_color": 2, "axles": 2,
+                                "gross_kg": 25_000, "weighed_at": "2026-11-22T08:00:00+08:00"})
+        task = requests.post(f"{b}/api/v1/tasks", json={"warning_id": r.json()["warning_id"]}, timeout=5,
+                             headers={"Authorization": f"Bearer {token}"}).json()
+        # B has no notifier, so delivery can only come from A's periodic drain of the shared outbox.
+        got = listener.wait_for("task.created", lambda d: d["data"]["id"] == task["id"], timeout=8)
+        assert got["cursor"] > 0
+    finally:
+        Listener.close_all(listener)
