@@ -9,8 +9,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.api.security import BEARER, current_principal, roles_required
+from backend.schemas.position import OwnPositionSchema
 from backend.schemas.task import DispatchSchema, EventQuerySchema, TaskQuerySchema, TransitionSchema
-from backend.services import events, tasks
+from backend.services import events, positions, tasks
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1", description="Tasks (派单) and live events")
 
@@ -53,6 +54,16 @@ class Transitions(MethodView):
         """Move the task one step; the same Idempotency-Key returns the first answer."""
         key = (request.headers.get("Idempotency-Key") or "").strip()[:128] or None
         return tasks.transition(current_principal(), task_id, body, request.get_json(silent=True), key)
+
+
+@blp.route("/positions/me")
+class OwnPosition(MethodView):
+    @blp.doc(security=BEARER, requestBody={"required": True, "content": {"application/json": {
+        "schema": OwnPositionSchema}}})
+    @roles_required("officer")
+    def post(self) -> dict[str, Any]:
+        """Report the officer's own position; the team and the command center see it live."""
+        return positions.report_own(current_principal(), request.get_json(silent=True))
 
 
 @blp.route("/events")

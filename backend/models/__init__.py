@@ -5,13 +5,14 @@ from backend.models.fence import FENCE_KINDS, FenceState, Geofence, GeofenceVers
 from backend.models.org import ROLES, Enterprise, Feed, RefreshToken, Scale, SourceSite, Team, User, Vehicle
 from backend.models.push import PushMessage, PushSubscription
 from backend.models.task import Event, Task, TaskTransition
-from backend.models.tracking import Alarm, Fix, VehiclePosition
+from backend.models.tracking import Alarm, Fix, OfficerPosition, VehiclePosition
 from backend.models.warning import WARNING_KINDS, WARNING_STATUSES, WarningEvent, WarningRecord
 from backend.models.weighing import Weighing
 
 __all__ = [
     "FENCE_KINDS", "ROLES", "WARNING_KINDS", "WARNING_STATUSES",
     "Alarm", "AuditEntry", "AuditHead", "Enterprise", "Event", "Feed", "FenceState", "Fix", "Geofence",
-    "GeofenceVersion", "PushMessage", "PushSubscription", "RefreshToken", "Scale", "SourceSite", "Task",
-    "TaskTransition", "Team", "User", "Vehicle", "VehiclePosition", "WarningEvent", "WarningRecord", "Weighing",
+    "GeofenceVersion", "OfficerPosition", "PushMessage", "PushSubscription", "RefreshToken", "Scale",
+    "SourceSite", "Task", "TaskTransition", "Team", "User", "Vehicle", "VehiclePosition", "WarningEvent",
+    "WarningRecord", "Weighing",
 ]

@@ -67,3 +67,15 @@ class Alarm(db.Model):  # type: ignore[name-defined,misc]
     lat: Mapped[float] = mapped_column(Float)
     jurisdiction_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     warning_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
+
+
+class OfficerPosition(db.Model):  # type: ignore[name-defined,misc]
+    """An officer's latest reported position (the command center's map, proposals by distance)."""
+
+    __tablename__ = "officer_positions"
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)

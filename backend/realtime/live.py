@@ -9,7 +9,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, disconnect, join_r
 
 from backend.clock import now
 from backend.domain.errors import DomainError
-from backend.services import events
+from backend.services import events, positions
 from backend.services.auth import Principal, principal_from_token
 
 NAMESPACE = "/live"
@@ -77,6 +77,16 @@ class LiveNamespace(Namespace):  # type: ignore[misc]
             return {"error": "invalid payload", "errors": {"since": ["a non-negative integer cursor"]}}
         items = events.since(principal, since, 500)
         return {"events": items, "cursor": items[-1]["cursor"] if items else since}
+
+    def on_position(self, data: Any) -> dict[str, Any]:
+        """An officer's own position over the socket: {"lon", "lat", "accuracy_m"?, "at"}."""
+        principal = self._caller()
+        if principal is None:
+            return {"error": "token expired"}
+        try:
+            return positions.report_own(principal, data)
+        except DomainError as exc:
+            return exc.body()
 
     def on_join(self, data: Any) -> dict[str, Any]:
         """Rooms are the server's choice; asking for one is refused plainly."""

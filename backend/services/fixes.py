@@ -20,7 +20,7 @@ from backend.schemas import field_errors
 from backend.schemas.common import nul_errors
 from backend.schemas.fix import FixSchema
 from backend.schemas.fix_fast import fast_load
-from backend.services import audit, fix_store, matching
+from backend.services import audit, fix_store, matching, positions
 from backend.services.warnings import hand_over, open_warnings_for, raise_warning
 
 _schema = FixSchema()
@@ -122,6 +122,7 @@ def _upsert_latest(fresh: list[tuple[dict[str, Any], int]]) -> None:
             "speed_kmh": f["speed_kmh"], "heading": f["heading"], "alarm_flags": f["alarm_flags"],
             "status_flags": f["status_flags"], "jurisdiction_id": j if j >= 0 else None}
     fix_store.upsert_latest(list(latest.values()))
+    positions.publish_target_positions(list(latest.values()))
 
 
 def _raise_alarms(fresh: list[tuple[dict[str, Any], int]], previous: dict[Vehicle, int], index: Any,
