@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from backend.api.security import BEARER, current_principal, roles_required
 from backend.models import WarningRecord
 from backend.schemas.warning import WarningDetailSchema, WarningQuerySchema, WarningSchema
-from backend.services import warning_queries
+from backend.services import proposal, warning_queries
 
 blp = Blueprint("warnings", __name__, url_prefix="/api/v1/warnings", description="Warnings (预警)")
 
@@ -34,3 +34,12 @@ class WarningById(MethodView):
     def get(self, warning_id: int) -> dict[str, Any]:
         """One warning with its events (creation, hand-overs)."""
         return warning_queries.get_warning(current_principal(), warning_id)
+
+
+@blp.route("/<int:warning_id>/proposal")
+class WarningProposal(MethodView):
+    @blp.doc(security=BEARER)
+    @roles_required("commander")
+    def get(self, warning_id: int) -> dict[str, Any]:
+        """The proposed team and interception point, with distances and ETAs for the truck and every team."""
+        return proposal.propose(warning_queries.visible_warning(current_principal(), warning_id))

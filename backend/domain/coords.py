@@ -202,6 +202,13 @@ def bearing_deg(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return 0.0 if azimuth >= 360.0 else azimuth
 
 
+def destination(lon: float, lat: float, bearing: float, distance: float) -> tuple[float, float]:
+    """The point `distance` metres from (lon, lat) along the geodesic with initial bearing `bearing` degrees."""
+    _check(lon, lat)
+    to_lon, to_lat, _ = _GEOD.fwd(lon, lat, bearing, distance)
+    return float(to_lon), float(to_lat)
+
+
 def nav_links(lon: float, lat: float, name: str, app: str = "zhichao") -> dict[str, str]:
     """Navigation hand-off links to a WGS-84 destination, 6 decimals, name and app URL-encoded.
 

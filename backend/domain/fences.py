@@ -362,6 +362,10 @@ class FenceIndex:
         """Number of fences of all kinds."""
         return len(self._records)
 
+    def of_kind(self, kind: str) -> list[FenceRecord]:
+        """Every fence of one kind, by id."""
+        return sorted((f for f in self._records.values() if f.kind == kind), key=lambda f: f.id)
+
     def get(self, fence_id: int) -> FenceRecord | None:
         """The record with ``fence_id``, or None."""
         return self._records.get(fence_id)

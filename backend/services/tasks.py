@@ -15,6 +15,7 @@ from backend.extensions import db
 from backend.models import Task, TaskTransition, Team, User, WarningRecord
 from backend.services import audit, events
 from backend.services.auth import Principal
+from backend.services.proposal import propose
 
 _ERRORS = {"illegal": Conflict, "forbidden": Forbidden}
 
@@ -48,15 +49,21 @@ def dispatch(principal: Principal, warning_id: int, team_id: int | None,
         raise Invalid({"warning_id": [f"no warning {warning_id}"]})
     if warning.status not in ("open", "dispatched"):
         raise Conflict(f"warning {warning_id} is {warning.status}", status=warning.status)
-    team_id = team_id if team_id is not None else warning.team_id
+    proposed = propose(warning) if team_id is None or not intercept_at else None
+    team_id = team_id if team_id is not None else (proposed or {}).get("team_id")
     if team_id is None or db.session.get(Team, team_id) is None:
-        raise Invalid({"team_id": ["name a team: the warning lies outside every jurisdiction"
+        raise Invalid({"team_id": ["name a team: no jurisdiction holds the truck and no team position is known"
                                    if team_id is None else f"no team {team_id}"]})
-    lon, lat = intercept_at if intercept_at else (warning.lon, warning.lat)
+    if intercept_at:
+        lon, lat = intercept_at
+    else:
+        point = (proposed or {})["intercept"]
+        lon, lat = point["lon"], point["lat"]
     at = now()
     task = Task(warning_id=warning_id, team_id=team_id, status="dispatched", intercept_lon=lon,
                 intercept_lat=lat, deadline=deadline, created_by=principal.username, created_at=at,
-                updated_at=at, version=1, details={"plate": warning.plate, "title": warning.title})
+                updated_at=at, version=1, details={"plate": warning.plate, "title": warning.title,
+                                                   "proposal": proposed})
     db.session.add(task)
     db.session.flush()
     warning.status, warning.updated_at = "dispatched", at

@@ -42,12 +42,18 @@ def list_warnings(principal: Principal, *, status: str | None = None, kind: str 
     return list(db.session.execute(stmt).scalars())
 
 
-def get_warning(principal: Principal, warning_id: int) -> dict[str, Any]:
-    """One warning with its events; another team's warning is reported as not found to an officer."""
+def visible_warning(principal: Principal, warning_id: int) -> WarningRecord:
+    """A warning the caller may see; another team's warning is 'not found' to an officer."""
     warning = db.session.get(WarningRecord, warning_id)
     own = visible_team(principal)
     if warning is None or (own is not None and warning.team_id != own):
         raise NotFound(f"no warning {warning_id}")
+    return warning
+
+
+def get_warning(principal: Principal, warning_id: int) -> dict[str, Any]:
+    """One warning with its events."""
+    warning = visible_warning(principal, warning_id)
     events = db.session.execute(
         select(WarningEvent).where(WarningEvent.warning_id == warning_id).order_by(WarningEvent.id)
     ).scalars().all()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from backend import clock
 from backend.extensions import db
 from backend.models import AuditEntry, TaskTransition, User, WarningRecord
 from backend.services import audit
@@ -129,3 +132,21 @@ def test_events_are_filtered_by_team(api, ids):
     cursors = [e["cursor"] for e in seen["commander"]]
     assert cursors == sorted(cursors) and len(cursors) >= 2
     assert api.as_user("officer1", "GET", "/api/v1/events?since=-1").status_code == 422
+
+
+def test_proposal_uses_the_checkpoint_ahead_and_the_nearest_team(api, ids):
+    checkpoint = {"type": "Feature", "properties": {"name": "CP", "kind": "checkpoint", "team_id": ids["T1"]},
+                  "geometry": {"type": "Polygon", "coordinates": [[[113.300, 37.700], [113.302, 37.700],
+                                                                   [113.302, 37.702], [113.300, 37.700]]]}}
+    assert api.as_user("commander", "POST", "/api/v1/geofences", json=checkpoint).status_code == 201
+    warning_id = _warning(api)
+    fix = {"plate": "晋C76276", "plate_color": 2, "lon": 113.22, "lat": 37.70, "speed_kmh": 60, "heading": 90,
+           "at": (clock.now() + timedelta(minutes=1)).isoformat()}  # fresher than the warning
+    api.fixes([fix])
+    proposal = api.as_user("commander", "GET", f"/api/v1/warnings/{warning_id}/proposal").get_json()
+    assert proposal["team_id"] == ids["T1"] and proposal["reason"] == "jurisdiction"
+    assert proposal["intercept"]["kind"] == "checkpoint"
+    assert proposal["intercept"]["lon"] == pytest.approx(113.3013, abs=1e-3)
+    task = api.as_user("commander", "POST", "/api/v1/tasks", json={"warning_id": warning_id}).get_json()
+    assert task["intercept_at"] == [proposal["intercept"]["lon"], proposal["intercept"]["lat"]]
+    assert api.as_user("officer1", "GET", f"/api/v1/warnings/{warning_id}/proposal").status_code == 403
