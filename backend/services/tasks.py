@@ -158,3 +158,27 @@ def transition(principal: Principal, task_id: int, body: dict[str, Any], raw: An
     return dict(step.response)
 
 
+
+
+HANDOVER_STATES = ("dispatched", "accepted", "en_route")
+
+
+def hand_over_tasks(warning_id: int, to_team_id: int | None, reason: str) -> list[int]:
+    """Re-dispatch the warning's not-yet-intercepted tasks to the team now responsible (in the caller's
+    transaction): the truck left the jurisdiction before it was stopped. Both teams are told."""
+    moved: list[int] = []
+    if to_team_id is None:
+        return moved
+    for task in db.session.execute(select(Task).where(
+            Task.warning_id == warning_id, Task.status.in_(HANDOVER_STATES), Task.team_id != to_team_id)).scalars():
+        previous_team, at = task.team_id, now()
+        db.session.add(TaskTransition(
+            task_id=task.id, from_status=task.status, to_status="dispatched", actor_id=0, officers=[],
+            reason=reason, server_time=at, evidence=[], details={"handover": True, "from_team_id": previous_team}))
+        task.team_id, task.status, task.updated_at, task.version = to_team_id, "dispatched", at, task.version + 1
+        task.details = {k: v for k, v in (task.details or {}).items() if k != "escalation"}
+        audit.append("system", "task.handed_over", "task", task.id,
+                     {"from_team_id": previous_team, "to_team_id": to_team_id, "reason": reason})
+        _publish(task, "task.updated", extra_team=previous_team)
+        moved.append(task.id)
+    return moved

@@ -91,4 +91,7 @@ def hand_over(warning: WarningRecord, index: FenceIndex, jurisdiction_id: int, *
               "jurisdiction_id": jurisdiction_id, "lon": lon, "lat": lat, "handover": True}
     for team in {to_team, previous_team}:  # both teams are told
         events.publish("warning.updated", team, change)
+    from backend.services.tasks import hand_over_tasks  # tasks build on warnings, not the other way round
+
+    hand_over_tasks(warning.id, to_team, f"truck entered jurisdiction {jurisdiction_id}")
     return True

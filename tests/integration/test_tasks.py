@@ -150,3 +150,19 @@ def test_proposal_uses_the_checkpoint_ahead_and_the_nearest_team(api, ids):
     task = api.as_user("commander", "POST", "/api/v1/tasks", json={"warning_id": warning_id}).get_json()
     assert task["intercept_at"] == [proposal["intercept"]["lon"], proposal["intercept"]["lat"]]
     assert api.as_user("officer1", "GET", f"/api/v1/warnings/{warning_id}/proposal").status_code == 403
+
+
+def test_task_follows_the_truck_into_the_next_jurisdiction(api, ids):
+    task = api.as_user("commander", "POST", "/api/v1/tasks", json={"warning_id": _warning(api)}).get_json()
+    _step(api, "officer1", task["id"], to="accepted")
+    fix = {"plate": "晋C76276", "plate_color": 2, "lon": 113.6, "lat": 37.7, "speed_kmh": 60, "heading": 90,
+           "at": (clock.now() + timedelta(minutes=2)).isoformat()}
+    assert api.fixes([fix]).status_code == 202
+    moved = api.as_user("officer3", "GET", f"/api/v1/tasks/{task['id']}").get_json()
+    assert moved["team_id"] == ids["T2"] and moved["status"] == "dispatched"
+    assert api.as_user("officer1", "GET", f"/api/v1/tasks/{task['id']}").status_code == 404
+    step = db.session.query(TaskTransition).filter_by(task_id=task["id"], to_status="dispatched").one()
+    assert step.details["handover"] is True and step.details["from_team_id"] == ids["T1"]
+    told = [e["data"]["id"] for e in api.as_user("officer1", "GET", "/api/v1/events").get_json()["events"]
+            if e["event"] == "task.updated"]
+    assert task["id"] in told  # the team that lost it is told too
