@@ -50,7 +50,8 @@ class Weighings(MethodView):
     def post(self) -> tuple[dict[str, Any], int]:
         """Upload one weighing record; replaying the same record_id and body returns the first answer."""
         site = auth.site_for_key(api_key())
-        return weighings.ingest(site, _json_body()), 201
+        settings: Settings = current_app.config["ZHICHAO"]
+        return weighings.ingest(site, _json_body(), settings.auto_dispatch_pct), 201
 
 
 @blp.route("/fixes")

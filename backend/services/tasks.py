@@ -40,10 +40,16 @@ def _publish(task: Task, kind: str, extra_team: int | None = None) -> None:
 
 def dispatch(principal: Principal, warning_id: int, team_id: int | None,
              intercept_at: list[float] | None, deadline: datetime | None) -> dict[str, Any]:
-    """Create a dispatched task for a warning: the given team, else the warning's (the jurisdiction's) team.
+    """Create a dispatched task for a warning: the given team and point, else the proposal's
+    (services.proposal); the warning becomes 'dispatched'."""
+    task = create_task(principal.username, warning_id, team_id, intercept_at, deadline)
+    db.session.commit()
+    return task_view(task)
 
-    The interception point defaults to the warning's position; the warning becomes 'dispatched'.
-    """
+
+def create_task(actor: str, warning_id: int, team_id: int | None, intercept_at: list[float] | None,
+                deadline: datetime | None) -> Task:
+    """dispatch() inside the caller's transaction (the auto-dispatch policy calls it from ingest)."""
     warning = db.session.get(WarningRecord, warning_id)
     if warning is None:
         raise Invalid({"warning_id": [f"no warning {warning_id}"]})
@@ -61,19 +67,18 @@ def dispatch(principal: Principal, warning_id: int, team_id: int | None,
         lon, lat = point["lon"], point["lat"]
     at = now()
     task = Task(warning_id=warning_id, team_id=team_id, status="dispatched", intercept_lon=lon,
-                intercept_lat=lat, deadline=deadline, created_by=principal.username, created_at=at,
+                intercept_lat=lat, deadline=deadline, created_by=actor, created_at=at,
                 updated_at=at, version=1, details={"plate": warning.plate, "title": warning.title,
                                                    "proposal": proposed})
     db.session.add(task)
     db.session.flush()
     warning.status, warning.updated_at = "dispatched", at
-    audit.append(principal.username, "task.dispatched", "task", task.id, {
+    audit.append(actor, "task.dispatched", "task", task.id, {
         "warning_id": warning_id, "team_id": team_id, "intercept_at": [lon, lat],
         "deadline": deadline.isoformat() if deadline else None})
     _publish(task, "task.created")
     events.publish("warning.updated", warning.team_id, {"id": warning.id, "status": warning.status})
-    db.session.commit()
-    return task_view(task)
+    return task
 
 
 def visible_task(principal: Principal, task_id: int) -> Task:

@@ -56,12 +56,13 @@ def _replay(site: SiteRef, record_id: str, body_hash: str) -> dict[str, Any]:
     return _answer(existing)
 
 
-def ingest(site: SiteRef, body: Any) -> dict[str, Any]:
+def ingest(site: SiteRef, body: Any, auto_dispatch_pct: float | None = None) -> dict[str, Any]:
     """Store and evaluate one weighing; an identical replay returns the first answer.
 
     Rules: the raw record is stored in the same transaction as its evaluation, warning and audit entries,
     so an acknowledged record is never lost; `overloaded` is gross > limit + the site's tolerance; the
-    first insert of (site, record_id) wins, even against a concurrent duplicate.
+    first insert of (site, record_id) wins, even against a concurrent duplicate; with an auto-dispatch
+    threshold, an overload rate at or above it is dispatched to the responsible team at once.
     """
     if not isinstance(body, dict):
         raise Invalid({"_schema": ["the body must be a JSON object"]})
@@ -73,7 +74,7 @@ def ingest(site: SiteRef, body: Any) -> dict[str, Any]:
         raise Invalid(field_errors(exc)) from exc
     if data.get("site_code") not in (None, site.code):
         raise Forbidden(f"this key belongs to site {site.code}, not {data['site_code']}")
-    return _store(site, data, body, sha256_hex(canonical(body)))
+    return _store(site, data, body, sha256_hex(canonical(body)), auto_dispatch_pct)
 
 
 def _evaluate(site: SiteRef, data: dict[str, Any]) -> tuple[overload.Evaluation, str | None]:
@@ -92,7 +93,8 @@ def _evaluate(site: SiteRef, data: dict[str, Any]) -> tuple[overload.Evaluation,
                              single_tyre_axles=data["single_tyre_axles"], tolerance_kg=tolerance), kind
 
 
-def _store(site: SiteRef, data: dict[str, Any], raw: dict[str, Any], body_hash: str) -> dict[str, Any]:
+def _store(site: SiteRef, data: dict[str, Any], raw: dict[str, Any], body_hash: str,
+           auto_dispatch_pct: float | None) -> dict[str, Any]:
     evaluation, kind = _evaluate(site, data)
     answer = {"overloaded": evaluation.overloaded, "limit_kg": evaluation.limit_kg,
               "excess_kg": evaluation.excess_kg, "excess_pct": evaluation.excess_pct,
@@ -131,5 +133,10 @@ def _store(site: SiteRef, data: dict[str, Any], raw: dict[str, Any], body_hash: 
                      "weighed_at": data["weighed_at"].isoformat(), "goods": data.get("goods")},
         )
         db.session.connection().execute(_LINK_WARNING, {"wid": weighing_id, "warning_id": warning_id})
+        if auto_dispatch_pct is not None and evaluation.excess_pct >= auto_dispatch_pct and team_id is not None:
+            # The policy: overloads this far over the limit go straight to the responsible team.
+            from backend.services.tasks import create_task
+
+            create_task("policy:auto-dispatch", warning_id, None, None, None)
     db.session.commit()
     return {"id": weighing_id, **answer, "warning_id": warning_id}

@@ -166,3 +166,19 @@ def test_task_follows_the_truck_into_the_next_jurisdiction(api, ids):
     told = [e["data"]["id"] for e in api.as_user("officer1", "GET", "/api/v1/events").get_json()["events"]
             if e["event"] == "task.updated"]
     assert task["id"] in told  # the team that lost it is told too
+
+
+def test_auto_dispatch_policy(api, app, ids):
+    settings = app.config["ZHICHAO"]
+    settings.auto_dispatch_pct = 30.0
+    try:
+        low = api.site("S1", {"record_id": "AUTO-1", "plate": "晋C76276", "plate_color": 2, "axles": 2,
+                              "gross_kg": 20_000, "weighed_at": "2026-11-22T08:00:00+08:00"}).get_json()
+        high = api.site("S1", {"record_id": "AUTO-2", "plate": "晋C76277", "plate_color": 2, "axles": 2,
+                               "gross_kg": 25_000, "weighed_at": "2026-11-22T08:00:00+08:00"}).get_json()
+    finally:
+        settings.auto_dispatch_pct = None
+    assert low["excess_pct"] < 30 <= high["excess_pct"]
+    tasks = api.as_user("commander", "GET", "/api/v1/tasks").get_json()
+    assert [t["warning_id"] for t in tasks] == [high["warning_id"]]
+    assert tasks[0]["team_id"] == ids["T1"] and tasks[0]["created_by"] == "policy:auto-dispatch"
