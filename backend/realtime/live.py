@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from flask import request
-from flask_socketio import ConnectionRefusedError, Namespace, disconnect, join_room
+from flask_socketio import ConnectionRefusedError, Namespace, join_room
 
 from backend.clock import now
 from backend.domain.errors import DomainError
@@ -62,8 +62,14 @@ class LiveNamespace(Namespace):  # type: ignore[misc]
     def _caller(self) -> Principal | None:
         entry = _principals.get(_sid())
         if entry is None or entry[1] <= now().timestamp():
-            self.emit("auth.expired", {"error": "token expired: reconnect with a fresh token"}, to=_sid())
-            disconnect()
+            sid = _sid()
+            self.emit("auth.expired", {"error": "token expired: reconnect with a fresh token"}, room=sid)
+
+            def close_after_the_answer() -> None:
+                self.socketio.sleep(0.2)  # let the acknowledgement go out first
+                self.socketio.server.disconnect(sid, namespace=NAMESPACE)
+
+            self.socketio.start_background_task(close_after_the_answer)
             return None
         return entry[0]
 

@@ -133,3 +133,27 @@ def test_catch_up_from_cursor_and_refused_rooms(live):
         assert "assigned by the server" in refused["error"]
     finally:
         Listener.close_all(listener)
+
+
+def test_token_expiring_mid_connection_disconnects(live):
+    from datetime import timedelta
+
+    from backend import clock
+
+    listener = Listener(live, "officer1")
+    expired = queue.Queue()
+    listener.client.on("auth.expired", lambda data: expired.put(data), namespace="/live")
+    start = clock.now()
+    clock.set_source(lambda: start + timedelta(hours=5))
+    try:
+        answer = listener.client.call("catch_up", {"since": 0}, namespace="/live", timeout=5)
+        assert answer == {"error": "token expired"}
+        assert "expired" in expired.get(timeout=5)["error"]
+        for _ in range(50):
+            if not listener.client.connected:
+                break
+            time.sleep(0.1)
+        assert not listener.client.connected
+    finally:
+        clock.set_source(None)
+        Listener.close_all(listener)
