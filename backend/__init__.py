@@ -45,7 +45,7 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
         "apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
     }}})
     # With REDIS_URL, every process publishes through Redis, so a client on any process gets every event.
-    socketio.init_app(app, async_mode="threading", message_queue=settings.redis_url,
+    socketio.init_app(app, async_mode=settings.async_mode, message_queue=settings.redis_url,
                       channel=settings.socketio_channel)
 
     from backend.api import register_blueprints

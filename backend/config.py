@@ -47,6 +47,7 @@ class Settings:
     socketio_channel: str = "zhichao"
     accept_within_s: float = 180.0
     auto_dispatch_pct: float | None = None
+    async_mode: str = "threading"
     alarm_codes: tuple[str, ...] | None = None
     alarm_dedup_s: float = 600.0
     extra: dict[str, Any] = field(default_factory=dict)
@@ -78,6 +79,7 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None,
             socketio_channel=env.get("ZHICHAO_SOCKETIO_CHANNEL") or "zhichao",
             accept_within_s=float(env.get("ZHICHAO_ACCEPT_WITHIN_S", "180")),
+            async_mode=env.get("ZHICHAO_ASYNC_MODE") or "threading",
             auto_dispatch_pct=float(env["ZHICHAO_AUTO_DISPATCH_PCT"]) if env.get("ZHICHAO_AUTO_DISPATCH_PCT") else None,
             alarm_codes=tuple(c.strip() for c in codes.split(",") if c.strip()) if codes else None,
             alarm_dedup_s=float(env.get("ZHICHAO_ALARM_DEDUP_S", "600")),

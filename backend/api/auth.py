@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from backend.api.security import BEARER, current_principal, roles_required
 from backend.extensions import db
 from backend.models import User
-from backend.schemas.auth import LoginSchema, RefreshSchema, TokenSchema, UserSchema
+from backend.schemas.auth import LoginSchema, LogoutSchema, RefreshSchema, TokenSchema, UserSchema
 from backend.services import auth
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Log in and tokens")
@@ -37,11 +37,11 @@ class Refresh(MethodView):
 
 @blp.route("/logout")
 class Logout(MethodView):
-    @blp.arguments(RefreshSchema)
+    @blp.arguments(LogoutSchema)
     @blp.response(204)
     def post(self, body: dict[str, Any]) -> None:
-        """Revoke a refresh token."""
-        auth.logout(body["refresh_token"])
+        """Revoke a refresh token; with push_endpoint, this device also stops receiving pushes."""
+        auth.logout(body["refresh_token"], body.get("push_endpoint"))
 
 
 @blp.route("/me")

@@ -18,6 +18,12 @@ class RefreshSchema(Schema):
     refresh_token = fields.String(required=True, validate=validate.Length(min=10, max=200))
 
 
+class LogoutSchema(RefreshSchema):
+    """Logout: the refresh token, and this device's push endpoint so it stops receiving pushes."""
+
+    push_endpoint = fields.String(validate=validate.Length(max=2000), load_default=None)
+
+
 class UserSchema(Schema):
     """The user as the client sees it."""
 

@@ -12,13 +12,13 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from backend.clock import now
 from backend.config import Settings
 from backend.domain.errors import Unauthenticated
 from backend.extensions import db
-from backend.models import Feed, RefreshToken, SourceSite, User
+from backend.models import Feed, PushSubscription, RefreshToken, SourceSite, User
 from backend.services import audit
 
 _hasher = PasswordHasher()
@@ -108,14 +108,19 @@ def refresh(token: str) -> dict[str, Any]:
     return tokens
 
 
-def logout(token: str) -> None:
-    """Revoke a refresh token (idempotent)."""
+def logout(token: str, push_endpoint: str | None = None) -> None:
+    """Revoke a refresh token and drop this device's push subscription (idempotent)."""
     row = db.session.execute(
         select(RefreshToken).where(RefreshToken.token_hash == key_digest(token))
     ).scalar_one_or_none()
-    if row is not None and row.revoked_at is None:
+    if row is None:
+        return
+    if row.revoked_at is None:
         row.revoked_at = now()
-        db.session.commit()
+    if push_endpoint:
+        db.session.execute(delete(PushSubscription).where(PushSubscription.endpoint == push_endpoint,
+                                                          PushSubscription.user_id == row.user_id))
+    db.session.commit()
 
 
 def principal_from_token(token: str) -> Principal:

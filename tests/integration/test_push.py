@@ -141,3 +141,30 @@ def test_failing_service_backs_off_and_unsubscribe(app, api, service):
     assert push.send_due() == 0  # not due again until the backoff passes
     r = api.as_user("officer1", "DELETE", "/api/v1/push/subscriptions", json={"endpoint": service.endpoint})
     assert r.status_code == 204 and db.session.query(PushSubscription).count() == 0
+
+
+def test_logout_drops_this_devices_subscription(api, service):
+    from tests import world
+
+    _subscribe(api, "officer1", service)
+    tokens = api.client.post("/api/v1/auth/login", json={"username": "officer1", "password": world.PASSWORD})
+    r = api.client.post("/api/v1/auth/logout", json={"refresh_token": tokens.get_json()["refresh_token"],
+                                                     "push_endpoint": service.endpoint})
+    assert r.status_code == 204 and db.session.query(PushSubscription).count() == 0
+
+
+def test_a_hanging_push_service_times_out_and_is_retried(app, api, service, monkeypatch):
+    import time
+
+    original = PushService.check
+    monkeypatch.setattr(PushService, "check", lambda self, *a: (time.sleep(3), original(self, *a)))
+    _subscribe(api, "officer1", service)
+    _dispatch(api, "PUSH-5")
+    from backend.realtime.notifier import Notifier
+
+    Notifier(app).drain()
+    started = time.monotonic()
+    push.send_due(timeout_s=0.5)
+    assert time.monotonic() - started < 2.5  # the request gave up; it did not wait for the service
+    message = db.session.query(PushMessage).one()
+    assert message.state == "pending" and message.attempts == 1 and "timed out" in message.last_error.lower()
