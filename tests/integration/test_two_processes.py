@@ -27,9 +27,9 @@ def _wait_up(url: str, proc: subprocess.Popen) -> None:
         if proc.poll() is not None:
             raise AssertionError(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
         try:
-            requests.get(f"{url}/healthz", timeout=1)
+            requests.get(f"{url}/healthz", timeout=2)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:  # refused, or accepted before a worker was ready
             time.sleep(0.1)
     raise AssertionError(f"{url} did not come up")
 
