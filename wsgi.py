@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 
-from backend import create_app, freeze_startup_heap
+from backend import create_app, freeze_startup_heap, warm_up
 from backend.extensions import socketio
 from backend.realtime.notifier import start_notifier
 
 app = create_app()
 # Every process may drain the outbox (rows are claimed with SKIP LOCKED); ZHICHAO_NOTIFIER=0 leaves it to others.
 notifier = start_notifier(app) if os.environ.get("ZHICHAO_NOTIFIER", "1") != "0" else None
+warm_up(app)
 freeze_startup_heap()
 
 if __name__ == "__main__":

@@ -13,6 +13,15 @@ from backend.database import engine_options, install_sqlite_hooks, is_sqlite, no
 from backend.extensions import db, migrate, socketio
 
 
+def warm_up(app: Flask) -> None:
+    """Build what the first requests would otherwise build (the fence index), so none of them waits."""
+    from backend.services import matching
+
+    with app.app_context():
+        matching.current_index()
+        db.session.remove()
+
+
 def freeze_startup_heap() -> None:
     """Move everything built at start-up out of the garbage collector's reach (call once per process).
 

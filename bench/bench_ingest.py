@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import flask_migrate
 
-from backend import create_app, freeze_startup_heap
+from backend import create_app, freeze_startup_heap, warm_up
 from backend.config import Settings
 from backend.extensions import db
 from backend.services import demo
@@ -80,6 +80,7 @@ def _worker(args: tuple[str, int, int, int]) -> int:
     url, worker, batches, batch_size = args
     app = create_app({}, Settings(database_url=url, secret_key="bench-secret-key-0123456789abcdef", demo=True))
     client = app.test_client()
+    warm_up(app)
     freeze_startup_heap()
     rng = random.Random(100 + worker)
     t0 = datetime(2026, 11, 23, 8, tzinfo=UTC)
@@ -115,7 +116,8 @@ def _weighing_worker(args: tuple[str, int, float, float]) -> list[float]:
     url, worker, rate, seconds = args
     app = create_app({}, Settings(database_url=url, secret_key="bench-secret-key-0123456789abcdef", demo=True))
     client = app.test_client()
-    freeze_startup_heap()  # as wsgi.py does in every server process
+    warm_up(app)  # as wsgi.py does in every server process
+    freeze_startup_heap()
     rng = random.Random(200 + worker)
     count = int(rate * seconds)
     bodies = [{"record_id": f"P{worker}-{uuid.uuid4().hex}", "plate": f"晋K{i % 99999:05d}", "plate_color": 2,
