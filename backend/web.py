@@ -16,7 +16,9 @@ PWA = ROOT / "pwa"
 VENDOR = {
     "swagger-ui": PWA / "node_modules" / "swagger-ui-dist",
     "leaflet": PWA / "node_modules" / "leaflet" / "dist",
+    "socket.io": PWA / "node_modules" / "socket.io-client" / "dist",
 }
+APP = PWA / "app"
 
 
 def register_web(app: Flask) -> None:
@@ -26,6 +28,20 @@ def register_web(app: Flask) -> None:
     @app.get("/")
     def index() -> Response:
         return send_from_directory(PWA, "index.html")
+
+    @app.get("/app/")
+    def officer_app() -> Response:
+        return send_from_directory(APP, "index.html", max_age=0)
+
+    @app.get("/app/<path:filename>")
+    def officer_app_files(filename: str) -> Response:
+        response = send_from_directory(APP, filename, max_age=0)
+        if filename == "sw.js":
+            response.headers["Service-Worker-Allowed"] = "/app/"
+            response.headers["Cache-Control"] = "no-cache"
+        if filename.endswith(".webmanifest"):
+            response.mimetype = "application/manifest+json"
+        return response
 
     @app.get("/static/<path:filename>")
     def static_files(filename: str) -> Response:

@@ -1,0 +1,125 @@
+// Officer app: log in, see the team's tasks live (Socket.IO with catch-up by cursor), accept or decline.
+import * as api from "./api.js";
+import * as i18n from "./i18n.js";
+
+const $ = (sel) => document.querySelector(sel);
+const tasks = new Map();
+let cursor = Number(sessionStorage.getItem("cursor") || 0);
+let socket = null;
+
+function renderTask(task, fresh = false) {
+  let li = document.getElementById(`task-${task.id}`);
+  if (!li) {
+    li = document.createElement("li");
+    li.id = `task-${task.id}`;
+    li.className = "task";
+    $("#tasks").prepend(li);
+  }
+  if (fresh) li.classList.add("new");
+  li.dataset.status = task.status;
+  li.replaceChildren();
+  const title = document.createElement("h3");
+  title.textContent = task.details?.title || `#${task.id}`;
+  const status = document.createElement("div");
+  status.className = "status";
+  status.textContent = i18n.statusLabel(task.status);
+  li.append(title, status);
+  if (task.status === "dispatched" && task.team_id === api.user?.team_id) {
+    const actions = document.createElement("div");
+    actions.className = "actions";
+    const accept = Object.assign(document.createElement("button"), { className: "accept", textContent: i18n.t("accept") });
+    const decline = Object.assign(document.createElement("button"), { className: "decline", textContent: i18n.t("decline") });
+    accept.addEventListener("click", () => act(task.id, { to: "accepted" }));
+    decline.addEventListener("click", () => {
+      const reason = prompt(i18n.t("reason"));
+      if (reason) act(task.id, { to: "declined", reason });
+    });
+    actions.append(accept, decline);
+    li.append(actions);
+  }
+  $("#empty").hidden = tasks.size > 0;
+}
+
+function upsert(task, fresh = false) {
+  if (task.team_id !== api.user?.team_id) {  // reassigned away from this team
+    tasks.delete(task.id);
+    document.getElementById(`task-${task.id}`)?.remove();
+    $("#empty").hidden = tasks.size > 0;
+    return;
+  }
+  tasks.set(task.id, task);
+  renderTask(task, fresh);
+}
+
+async function act(taskId, body) {
+  try {
+    upsert(await api.transition(taskId, body));
+  } catch (error) {
+    alert(error.message);
+  }
+}
+
+function remember(message) {
+  if (message.cursor > cursor) {
+    cursor = message.cursor;
+    sessionStorage.setItem("cursor", String(cursor));
+  }
+}
+
+function connect() {
+  socket = io("/live", { auth: { token: api.accessToken() }, transports: ["websocket"] });
+  socket.on("connect", () => {
+    $("#conn").dataset.state = "on";
+    socket.emit("catch_up", { since: cursor }, (answer) => {
+      for (const message of answer.events || []) handle(message.event, message, false);
+    });
+  });
+  socket.on("disconnect", () => { $("#conn").dataset.state = "off"; });
+  for (const name of ["task.created", "task.updated", "task.renotified"]) {
+    socket.on(name, (message) => handle(name, message, name !== "task.updated"));
+  }
+  socket.on("auth.expired", () => logout());
+}
+
+function handle(name, message, fresh) {
+  remember(message);
+  if (name.startsWith("task.")) {
+    upsert(message.data, fresh);
+    if (fresh && navigator.vibrate) navigator.vibrate([200, 100, 200]);
+  }
+}
+
+async function showInbox() {
+  $("#login").hidden = true;
+  $("#inbox").hidden = false;
+  $("#who").textContent = `${api.user.display_name || api.user.username} · ${i18n.t("team")} ${api.user.team_id ?? "—"}`;
+  for (const task of (await api.call("/api/v1/tasks")).reverse()) upsert(task);
+  $("#empty").hidden = tasks.size > 0;
+  connect();
+}
+
+async function logout() {
+  socket?.disconnect();
+  await api.logout();
+  tasks.clear();
+  $("#tasks").replaceChildren();
+  $("#inbox").hidden = true;
+  $("#login").hidden = false;
+}
+
+$("#login-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  try {
+    await api.login(form.get("username"), form.get("password"));
+    $("#login-error").textContent = "";
+    await showInbox();
+  } catch (error) {
+    $("#login-error").textContent = `${i18n.t("failed")}: ${error.message}`;
+  }
+});
+$("#logout").addEventListener("click", logout);
+$("#lang").addEventListener("click", () => { i18n.toggle(); for (const task of tasks.values()) renderTask(task); });
+i18n.apply();
+if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" });
+if (api.loggedIn()) showInbox().catch(logout);

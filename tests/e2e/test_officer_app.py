@@ -1,0 +1,90 @@
+"""The officer app in a real Chromium at 360×800: log in, a dispatched task appears live, accept it; offline shell."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import expect, sync_playwright
+
+from tests import world
+from tests.integration.test_realtime import live  # noqa: F401 - the running server fixture
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def phone(browser):
+    context = browser.new_context(viewport={"width": 360, "height": 800}, device_scale_factor=2, locale="zh-CN")
+    page = context.new_page()
+    yield context, page
+    context.close()
+
+
+def _shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _dispatch(url):
+    r = requests.post(f"{url}/api/v1/weighings", headers={"X-Api-Key": world.SITE_KEYS["S1"]}, timeout=5,
+                      json={"record_id": f"E2E-{uuid.uuid4().hex[:8]}", "plate": "晋C76276", "plate_color": 2,
+                            "axles": 2, "gross_kg": 25_000, "weighed_at": "2026-11-22T08:00:00+08:00"})
+    token = requests.post(f"{url}/api/v1/auth/login", timeout=5,
+                          json={"username": "commander", "password": world.PASSWORD}).json()["access_token"]
+    return requests.post(f"{url}/api/v1/tasks", json={"warning_id": r.json()["warning_id"]}, timeout=5,
+                         headers={"Authorization": f"Bearer {token}"}).json(), token
+
+
+def test_task_arrives_live_and_is_accepted(live, phone):  # noqa: F811
+    _context, page = phone
+    page.goto(f"{live}/app/")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert page.get_attribute("input[name=username]", "autocomplete") == "username"
+    assert page.get_attribute("input[name=password]", "autocomplete") == "current-password"
+    _shot(page, "app-login-360")
+    page.fill("input[name=username]", "officer1")
+    page.fill("input[name=password]", world.PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("#inbox")).to_be_visible()
+    expect(page.locator("#conn")).to_have_attribute("data-state", "on")
+    task, token = _dispatch(live)
+    card = page.locator(f"#task-{task['id']}")
+    expect(card).to_be_visible(timeout=8000)  # pushed over Socket.IO, no reload
+    expect(card).to_have_attribute("data-status", "dispatched")
+    _shot(page, "app-inbox-360")
+    card.locator("button.accept").click()
+    expect(card).to_have_attribute("data-status", "accepted")
+    server = requests.get(f"{live}/api/v1/tasks/{task['id']}", headers={"Authorization": f"Bearer {token}"},
+                          timeout=5).json()
+    assert server["status"] == "accepted"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing overflows the phone
+
+
+def test_manifest_and_offline_shell(live, phone):  # noqa: F811
+    context, page = phone
+    manifest = requests.get(f"{live}/app/manifest.webmanifest", timeout=5)
+    body = manifest.json()
+    assert manifest.headers["Content-Type"].startswith("application/manifest+json")
+    assert body["display"] == "standalone" and body["lang"] == "zh-CN"
+    assert {i["sizes"] for i in body["icons"]} == {"192x192", "512x512"}
+    page.goto(f"{live}/app/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now controlled by the service worker, which has cached the shell
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator("#login-form")).to_be_visible()
+    _shot(page, "app-offline-360")
