@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from backend.clock import now
-from backend.domain import lifecycle
+from backend.domain import coords, lifecycle
 from backend.domain.chain import canonical, sha256_hex
 from backend.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.extensions import db
@@ -28,6 +28,8 @@ def task_view(task: Task) -> dict[str, Any]:
         "deadline": task.deadline.isoformat() if task.deadline else None, "created_by": task.created_by,
         "created_at": task.created_at.isoformat(), "updated_at": task.updated_at.isoformat(),
         "version": task.version, "next": lifecycle.allowed_next(task.status), "details": task.details,
+        "nav": coords.nav_links(task.intercept_lon, task.intercept_lat, "拦截点")
+        if task.intercept_lon is not None and task.intercept_lat is not None else None,
     }
 
 

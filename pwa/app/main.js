@@ -24,15 +24,31 @@ function renderTask(task, fresh = false) {
   status.className = "status";
   status.textContent = i18n.statusLabel(task.status);
   li.append(title, status);
+  if (task.nav && ["accepted", "en_route"].includes(task.status)) {
+    const nav = document.createElement("div");
+    nav.className = "nav";
+    for (const [key, label] of [["amap_app", "高德"], ["baidu_app", "百度"], ["geo", i18n.t("map")]]) {
+      const link = Object.assign(document.createElement("a"), { href: task.nav[key], textContent: label });
+      link.dataset.app = key;
+      nav.append(link);
+    }
+    li.append(nav);
+  }
+  const simple = { accepted: "en_route", en_route: "intercepted" }[task.status];
+  if (simple && task.team_id === api.user?.team_id) {
+    const next = Object.assign(document.createElement("button"), { className: "big next", textContent: i18n.t(simple) });
+    next.addEventListener("click", () => act(task.id, { to: simple, ...here() }));
+    li.append(next);
+  }
   if (task.status === "dispatched" && task.team_id === api.user?.team_id) {
     const actions = document.createElement("div");
     actions.className = "actions";
     const accept = Object.assign(document.createElement("button"), { className: "accept", textContent: i18n.t("accept") });
     const decline = Object.assign(document.createElement("button"), { className: "decline", textContent: i18n.t("decline") });
-    accept.addEventListener("click", () => act(task.id, { to: "accepted" }));
+    accept.addEventListener("click", () => act(task.id, { to: "accepted", ...here() }));
     decline.addEventListener("click", () => {
       const reason = prompt(i18n.t("reason"));
-      if (reason) act(task.id, { to: "declined", reason });
+      if (reason) act(task.id, { to: "declined", reason, ...here() });
     });
     actions.append(accept, decline);
     li.append(actions);
@@ -49,6 +65,20 @@ function upsert(task, fresh = false) {
   }
   tasks.set(task.id, task);
   renderTask(task, fresh);
+}
+
+let lastFix = null;
+if ("geolocation" in navigator) {
+  navigator.geolocation.watchPosition((p) => { lastFix = p; }, () => {}, { enableHighAccuracy: true, maximumAge: 10000 });
+}
+
+function here() {
+  // Every step carries the device time and, when the phone has a fix, where it was taken and how exactly.
+  const body = { device_time: new Date().toISOString() };
+  if (lastFix) {
+    body.position = { lon: lastFix.coords.longitude, lat: lastFix.coords.latitude, accuracy_m: lastFix.coords.accuracy };
+  }
+  return body;
 }
 
 async function act(taskId, body) {

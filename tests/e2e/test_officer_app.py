@@ -67,9 +67,16 @@ def test_task_arrives_live_and_is_accepted(live, phone):  # noqa: F811
     _shot(page, "app-inbox-360")
     card.locator("button.accept").click()
     expect(card).to_have_attribute("data-status", "accepted")
+    amap = card.locator("a[data-app=amap_app]").get_attribute("href")
+    lon, lat = task["intercept_at"]
+    assert "dev=1" in amap and f"dlat={lat:.6f}" in amap and f"dlon={lon:.6f}" in amap
+    assert card.locator("a[data-app=geo]").get_attribute("href").startswith(f"geo:{lat:.6f},{lon:.6f}")
+    _shot(page, "app-accepted-360")
+    card.locator("button.next").click()
+    expect(card).to_have_attribute("data-status", "en_route")
     server = requests.get(f"{live}/api/v1/tasks/{task['id']}", headers={"Authorization": f"Bearer {token}"},
                           timeout=5).json()
-    assert server["status"] == "accepted"
+    assert server["status"] == "en_route"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing overflows the phone
 
 
