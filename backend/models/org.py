@@ -38,6 +38,11 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=now)
     team: Mapped[Team | None] = relationship()
 
+    @property
+    def team_name(self) -> str | None:
+        """The name of the officer's team, if any."""
+        return self.team.name if self.team else None
+
 
 class RefreshToken(db.Model):  # type: ignore[name-defined,misc]
     """A refresh token, stored as its SHA-256 so a leaked table grants nothing."""

@@ -31,6 +31,7 @@ class UserSchema(Schema):
     username = fields.String()
     role = fields.String()
     team_id = fields.Integer(allow_none=True)
+    team_name = fields.String(allow_none=True)
     display_name = fields.String()
 
 

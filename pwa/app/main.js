@@ -122,7 +122,7 @@ function handle(name, message, fresh) {
 async function showInbox() {
   $("#login").hidden = true;
   $("#inbox").hidden = false;
-  $("#who").textContent = `${api.user.display_name || api.user.username} · ${i18n.t("team")} ${api.user.team_id ?? "—"}`;
+  $("#who").textContent = `${api.user.display_name || api.user.username} · ${api.user.team_name ?? "—"}`;
   for (const task of (await api.call("/api/v1/tasks")).reverse()) upsert(task);
   $("#empty").hidden = tasks.size > 0;
   connect();

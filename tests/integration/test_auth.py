@@ -16,7 +16,7 @@ def test_login_returns_contract_shape(api):
     body = r.get_json()
     assert set(body) >= {"access_token", "refresh_token", "user"}
     assert body["user"]["username"] == "officer1" and body["user"]["role"] == "officer"
-    assert body["user"]["team_id"] is not None
+    assert body["user"]["team_id"] is not None and body["user"]["team_name"] == "team T1"
 
 
 @pytest.mark.parametrize("username,password", [("officer1", "wrong"), ("nobody", world.PASSWORD)])
