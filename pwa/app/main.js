@@ -1,6 +1,7 @@
 // Officer app: log in, see the team's tasks live (Socket.IO with catch-up by cursor), accept or decline.
 import * as api from "./api.js";
 import * as i18n from "./i18n.js";
+import * as outbox from "./outbox.js";
 
 const $ = (sel) => document.querySelector(sel);
 const tasks = new Map();
@@ -81,12 +82,30 @@ function here() {
   return body;
 }
 
+async function showPending() {
+  const count = (await outbox.pending()).length;
+  $("#pending").hidden = count === 0;
+  $("#pending").textContent = i18n.t("pending").replace("{n}", count);
+}
+
 async function act(taskId, body) {
-  try {
-    upsert(await api.transition(taskId, body));
-  } catch (error) {
-    alert(error.message);
-  }
+  await outbox.add(taskId, body);  // stored before anything is sent: a dead phone or network loses nothing
+  const card = document.getElementById(`task-${taskId}`);
+  card?.classList.add("queued");
+  card?.querySelectorAll("button").forEach((button) => { button.disabled = true; });  // one action at a time
+  await showPending();
+  await sendQueued();
+}
+
+async function sendQueued() {
+  await outbox.flush({
+    onSent: (task) => { document.getElementById(`task-${task.id}`)?.classList.remove("queued"); upsert(task); },
+    onRefused: (item, error) => {
+      const status = error.data?.status ? ` (${i18n.statusLabel(error.data.status)})` : "";
+      alert(`${i18n.t("refused")}${status}: ${error.message}`);
+    },
+  });
+  await showPending();
 }
 
 function remember(message) {
@@ -100,6 +119,7 @@ function connect() {
   socket = io("/live", { auth: { token: api.accessToken() }, transports: ["websocket"] });
   socket.on("connect", () => {
     $("#conn").dataset.state = "on";
+    sendQueued();
     socket.emit("catch_up", { since: cursor }, (answer) => {
       for (const message of answer.events || []) handle(message.event, message, false);
     });
@@ -125,6 +145,7 @@ async function showInbox() {
   $("#who").textContent = `${api.user.display_name || api.user.username} · ${api.user.team_name ?? "—"}`;
   for (const task of (await api.call("/api/v1/tasks")).reverse()) upsert(task);
   $("#empty").hidden = tasks.size > 0;
+  await showPending();
   connect();
 }
 
@@ -149,6 +170,7 @@ $("#login-form").addEventListener("submit", async (event) => {
   }
 });
 $("#logout").addEventListener("click", logout);
+window.addEventListener("online", () => sendQueued());
 $("#lang").addEventListener("click", () => { i18n.toggle(); for (const task of tasks.values()) renderTask(task); });
 i18n.apply();
 if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" });

@@ -95,3 +95,30 @@ def test_manifest_and_offline_shell(live, phone):  # noqa: F811
     page.reload()
     expect(page.locator("#login-form")).to_be_visible()
     _shot(page, "app-offline-360")
+
+
+def test_offline_actions_wait_in_the_outbox_and_apply_once(live, phone):  # noqa: F811
+    context, page = phone
+    page.goto(f"{live}/app/")
+    page.fill("input[name=username]", "officer2")
+    page.fill("input[name=password]", world.PASSWORD)
+    page.click("button[type=submit]")
+    task, token = _dispatch(live)
+    card = page.locator(f"#task-{task['id']}")
+    expect(card).to_be_visible(timeout=8000)
+    card.locator("button.accept").click()
+    expect(card).to_have_attribute("data-status", "accepted")
+    context.set_offline(True)
+    card.locator("button.next").click()  # "set off" while offline
+    expect(page.locator("#pending")).to_be_visible()
+    expect(page.locator("#pending")).to_contain_text("1")
+    _shot(page, "app-offline-pending-360")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert requests.get(f"{live}/api/v1/tasks/{task['id']}", headers=headers, timeout=5).json()["status"] == "accepted"
+    context.set_offline(False)
+    expect(card).to_have_attribute("data-status", "en_route", timeout=10000)
+    expect(page.locator("#pending")).to_be_hidden()
+    events = requests.get(f"{live}/api/v1/events?since=0", headers=headers, timeout=5).json()["events"]
+    en_route = [e for e in events if e["event"] == "task.updated" and e["data"]["id"] == task["id"]
+                and e["data"]["status"] == "en_route"]
+    assert len(en_route) == 1  # applied exactly once
