@@ -101,8 +101,11 @@ async function sendQueued() {
   await outbox.flush({
     onSent: (task) => { document.getElementById(`task-${task.id}`)?.classList.remove("queued"); upsert(task); },
     onRefused: (item, error) => {
+      // Say plainly what became of the queued action: the task moved away, or changed state meanwhile.
+      const gone = error.status === 404 || error.status === 403;
       const status = error.data?.status ? ` (${i18n.statusLabel(error.data.status)})` : "";
-      alert(`${i18n.t("refused")}${status}: ${error.message}`);
+      alert(gone ? i18n.t("reassigned") : `${i18n.t("refused")}${status}: ${error.message}`);
+      if (gone) upsert({ id: item.taskId, team_id: null });
     },
   });
   await showPending();

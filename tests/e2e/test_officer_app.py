@@ -122,3 +122,34 @@ def test_offline_actions_wait_in_the_outbox_and_apply_once(live, phone):  # noqa
     en_route = [e for e in events if e["event"] == "task.updated" and e["data"]["id"] == task["id"]
                 and e["data"]["status"] == "en_route"]
     assert len(en_route) == 1  # applied exactly once
+
+
+def test_task_reassigned_while_offline_is_explained(live, phone):  # noqa: F811
+    context, page = phone
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    page.goto(f"{live}/app/")
+    page.fill("input[name=username]", "officer1")
+    page.fill("input[name=password]", world.PASSWORD)
+    page.click("button[type=submit]")
+    task, token = _dispatch(live)
+    card = page.locator(f"#task-{task['id']}")
+    expect(card).to_be_visible(timeout=8000)
+    card.locator("button.accept").click()
+    expect(card).to_have_attribute("data-status", "accepted")
+    context.set_offline(True)
+    card.locator("button.next").click()
+    expect(page.locator("#pending")).to_be_visible()
+    team2 = requests.post(f"{live}/api/v1/auth/login", timeout=5,
+                          json={"username": "officer3", "password": world.PASSWORD}).json()["user"]["team_id"]
+    r = requests.post(f"{live}/api/v1/tasks/{task['id']}/transitions", timeout=5,
+                      headers={"Authorization": f"Bearer {token}"},
+                      json={"to": "dispatched", "team_id": team2, "reason": "改派"})
+    assert r.status_code == 200
+    context.set_offline(False)
+    expect(page.locator("#pending")).to_be_hidden(timeout=10000)
+    expect(card).to_have_count(0)
+    assert any("改派" in message for message in dialogs)
+    server = requests.get(f"{live}/api/v1/tasks/{task['id']}", headers={"Authorization": f"Bearer {token}"},
+                          timeout=5).json()
+    assert server["status"] == "dispatched" and server["team_id"] == team2  # the queued step was not applied
