@@ -97,20 +97,26 @@ def test_manifest_and_offline_shell(live, phone):  # noqa: F811
     _shot(page, "app-offline-360")
 
 
-def test_offline_actions_wait_in_the_outbox_and_apply_once(live, phone):  # noqa: F811
-    context, page = phone
-    page.goto(f"{live}/app/")
-    page.fill("input[name=username]", "officer2")
+def _accept_then_queue_offline(url, context, page, username):
+    """Log in, receive a dispatched task, accept it online, then queue "set off" with the network cut."""
+    page.goto(f"{url}/app/")
+    page.fill("input[name=username]", username)
     page.fill("input[name=password]", world.PASSWORD)
     page.click("button[type=submit]")
-    task, token = _dispatch(live)
+    task, token = _dispatch(url)
     card = page.locator(f"#task-{task['id']}")
     expect(card).to_be_visible(timeout=8000)
     card.locator("button.accept").click()
     expect(card).to_have_attribute("data-status", "accepted")
     context.set_offline(True)
-    card.locator("button.next").click()  # "set off" while offline
+    card.locator("button.next").click()
     expect(page.locator("#pending")).to_be_visible()
+    return task, token, card
+
+
+def test_offline_actions_wait_in_the_outbox_and_apply_once(live, phone):  # noqa: F811
+    context, page = phone
+    task, token, card = _accept_then_queue_offline(live, context, page, "officer2")
     expect(page.locator("#pending")).to_contain_text("1")
     _shot(page, "app-offline-pending-360")
     headers = {"Authorization": f"Bearer {token}"}
@@ -128,18 +134,7 @@ def test_task_reassigned_while_offline_is_explained(live, phone):  # noqa: F811
     context, page = phone
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
-    page.goto(f"{live}/app/")
-    page.fill("input[name=username]", "officer1")
-    page.fill("input[name=password]", world.PASSWORD)
-    page.click("button[type=submit]")
-    task, token = _dispatch(live)
-    card = page.locator(f"#task-{task['id']}")
-    expect(card).to_be_visible(timeout=8000)
-    card.locator("button.accept").click()
-    expect(card).to_have_attribute("data-status", "accepted")
-    context.set_offline(True)
-    card.locator("button.next").click()
-    expect(page.locator("#pending")).to_be_visible()
+    task, token, card = _accept_then_queue_offline(live, context, page, "officer1")
     team2 = requests.post(f"{live}/api/v1/auth/login", timeout=5,
                           json={"username": "officer3", "password": world.PASSWORD}).json()["user"]["team_id"]
     r = requests.post(f"{live}/api/v1/tasks/{task['id']}/transitions", timeout=5,
