@@ -69,3 +69,22 @@ class Subscriptions(MethodView):
     def delete(self, body: dict[str, Any]) -> None:
         """Unsubscribe this device (on logout, or when the browser replaced the subscription)."""
         push.unsubscribe(current_principal(), body["endpoint"])
+
+
+class DutySchema(Schema):
+    """On or off duty."""
+
+    class Meta:
+        unknown = RAISE
+
+    on_duty = fields.Boolean(required=True)
+
+
+@blp.route("/duty")
+class Duty(MethodView):
+    @blp.doc(security=BEARER)
+    @roles_required("officer")
+    @blp.arguments(DutySchema)
+    def put(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Go on or off duty; off duty, no pushes reach this officer's devices."""
+        return push.set_duty(current_principal(), body["on_duty"])

@@ -35,6 +35,8 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     role: Mapped[str] = mapped_column(String(16))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Off duty: no pushes (the officer still sees the team's tasks when the app is open).
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=now)
     team: Mapped[Team | None] = relationship()
 

@@ -32,6 +32,7 @@ class UserSchema(Schema):
     role = fields.String()
     team_id = fields.Integer(allow_none=True)
     team_name = fields.String(allow_none=True)
+    on_duty = fields.Boolean()
     display_name = fields.String()
 
 

@@ -71,7 +71,8 @@ def _issue(user: User) -> dict[str, Any]:
         "access_token": access, "refresh_token": refresh, "token_type": "Bearer",
         "expires_in": settings.access_token_minutes * 60,
         "user": {"id": user.id, "username": user.username, "role": user.role, "team_id": user.team_id,
-                 "team_name": user.team_name, "display_name": user.display_name},
+                 "team_name": user.team_name, "display_name": user.display_name,
+                 "on_duty": user.on_duty},
     }
 
 

@@ -71,12 +71,14 @@ def unsubscribe(principal: Principal, endpoint: str) -> None:
 
 
 def enqueue_for_event(event_id: int, kind: str, team_id: int | None, payload: dict[str, Any]) -> int:
-    """Queue a small push (ids and a title; the app fetches the rest) to every device of the team."""
+    """Queue a small push (ids and a title; the app fetches the rest) to every device of the team's
+    officers who are on duty."""
     if kind not in PUSHED_KINDS or team_id is None:
         return 0
     subs = db.session.execute(
         select(PushSubscription.id).join(User, User.id == PushSubscription.user_id)
-        .where(User.team_id == team_id, User.role == "officer", User.active.is_(True))).scalars().all()
+        .where(User.team_id == team_id, User.role == "officer", User.active.is_(True),
+               User.on_duty.is_(True))).scalars().all()
     body = {"type": kind, "task_id": payload.get("id"), "title": (payload.get("details") or {}).get("title", "")}
     rows = [{"subscription_id": s, "event_id": event_id, "topic": f"task-{payload.get('id')}"[:32],
              "payload": body, "attempts": 0, "next_attempt_at": now(), "state": "pending"} for s in subs]
@@ -122,3 +124,17 @@ def _retry(message: PushMessage, error: str) -> None:
         message.state = "failed"
     else:
         message.next_attempt_at = now() + timedelta(seconds=2 ** (message.attempts + 1))
+
+
+def set_duty(principal: Principal, on_duty: bool) -> dict[str, Any]:
+    """Go on or off duty (off duty: no pushes); audited, since it decides who is reachable."""
+    user = db.session.get(User, principal.user_id)
+    if user is None:
+        raise Invalid({"user": ["unknown user"]})
+    if user.on_duty != on_duty:
+        user.on_duty = on_duty
+        from backend.services import audit
+
+        audit.append(user.username, "user.on_duty" if on_duty else "user.off_duty", "user", user.id, {})
+    db.session.commit()
+    return {"on_duty": user.on_duty}

@@ -4,7 +4,7 @@ const EN = {
   tasks: "Tasks", empty: "No tasks", logout: "Log out", accept: "Accept", decline: "Decline",
   reason: "Reason for declining", failed: "Login failed", team: "Team", map: "Map",
   en_route: "Set off", intercepted: "Truck stopped", pending: "{n} waiting to send",
-  refused: "Not applied: the task changed meanwhile",
+  refused: "Not applied: the task changed meanwhile", duty: "On duty (receive pushes)",
   reassigned: "Not applied: this task was reassigned to another team or cancelled while you were offline",
   status: { dispatched: "dispatched", accepted: "accepted", declined: "declined", en_route: "en route",
             intercepted: "intercepted", missed: "missed", inspecting: "inspecting", reweighed: "re-weighed",

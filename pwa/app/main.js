@@ -149,6 +149,7 @@ async function showInbox() {
   for (const task of (await api.call("/api/v1/tasks")).reverse()) upsert(task);
   $("#empty").hidden = tasks.size > 0;
   await showPending();
+  $("#duty").checked = api.user.on_duty !== false;
   connect();
 }
 
@@ -174,6 +175,15 @@ $("#login-form").addEventListener("submit", async (event) => {
 });
 $("#logout").addEventListener("click", logout);
 window.addEventListener("online", () => sendQueued());
+$("#duty").addEventListener("change", async (event) => {
+  try {
+    const answer = await api.call("/api/v1/push/duty", { method: "PUT", body: { on_duty: event.target.checked } });
+    api.user.on_duty = answer.on_duty;
+  } catch (error) {
+    event.target.checked = !event.target.checked;
+    alert(error.message);
+  }
+});
 $("#lang").addEventListener("click", () => { i18n.toggle(); for (const task of tasks.values()) renderTask(task); });
 i18n.apply();
 if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" });

@@ -1,5 +1,5 @@
 // Service worker: a versioned cache of the app shell; old versions are purged on activation.
-const VERSION = "zhichao-app-v4";
+const VERSION = "zhichao-app-v5";
 const SHELL = ["/app/", "/app/main.js", "/app/api.js", "/app/i18n.js", "/app/outbox.js", "/app/app.css", "/app/manifest.webmanifest",
                "/app/icons/icon-192.png", "/vendor/socket.io/socket.io.min.js"];
 

@@ -60,6 +60,18 @@ def test_task_arrives_live_and_is_accepted(live, phone):  # noqa: F811
     page.click("button[type=submit]")
     expect(page.locator("#inbox")).to_be_visible()
     expect(page.locator("#conn")).to_have_attribute("data-state", "on")
+    expect(page.locator("#duty")).to_be_checked()
+    me = {"Authorization": f"Bearer {page.evaluate('sessionStorage.token')}"}
+
+    def on_duty():
+        return requests.get(f"{live}/api/v1/auth/me", headers=me, timeout=5).json()["on_duty"]
+
+    with page.expect_response("**/api/v1/push/duty"):
+        page.locator("#duty").uncheck()
+    assert on_duty() is False
+    with page.expect_response("**/api/v1/push/duty"):
+        page.locator("#duty").check()
+    assert on_duty() is True
     task, token = _dispatch(live)
     card = page.locator(f"#task-{task['id']}")
     expect(card).to_be_visible(timeout=8000)  # pushed over Socket.IO, no reload

@@ -168,3 +168,18 @@ def test_a_hanging_push_service_times_out_and_is_retried(app, api, service, monk
     assert time.monotonic() - started < 2.5  # the request gave up; it did not wait for the service
     message = db.session.query(PushMessage).one()
     assert message.state == "pending" and message.attempts == 1 and "timed out" in message.last_error.lower()
+
+
+def test_off_duty_officers_get_no_push(app, api, service):
+    _subscribe(api, "officer1", service)
+    r = api.as_user("officer1", "PUT", "/api/v1/push/duty", json={"on_duty": False})
+    assert r.status_code == 200 and r.get_json() == {"on_duty": False}
+    _dispatch(api, "PUSH-6")
+    _drain(app)
+    assert service.received == [] and db.session.query(PushMessage).count() == 0
+    assert api.as_user("officer1", "PUT", "/api/v1/push/duty", json={"on_duty": "maybe"}).status_code == 422
+    assert api.as_user("commander", "PUT", "/api/v1/push/duty", json={"on_duty": True}).status_code == 403
+    api.as_user("officer1", "PUT", "/api/v1/push/duty", json={"on_duty": True})
+    _dispatch(api, "PUSH-7")
+    _drain(app)
+    assert len(service.received) == 1
