@@ -22,6 +22,14 @@ def _bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _tiles(name: str, key: str | None) -> str:
+    if name not in ("osm", "tianditu"):
+        raise ConfigError("ZHICHAO_TILES must be 'osm' or 'tianditu'")
+    if name == "tianditu" and not key:
+        raise ConfigError("ZHICHAO_TILES=tianditu needs ZHICHAO_TIANDITU_KEY (a 天地图 browser key)")
+    return name
+
+
 def _instance_secret(name: str) -> str:
     """Read or create a random secret kept in instance/ (embedded/demo mode only)."""
     INSTANCE.mkdir(parents=True, exist_ok=True)
@@ -50,6 +58,10 @@ class Settings:
     async_mode: str = "threading"
     alarm_codes: tuple[str, ...] | None = None
     alarm_dedup_s: float = 600.0
+    evidence_dir: Path = INSTANCE / "evidence"
+    max_photo_bytes: int = 20 * 1024 * 1024
+    tiles: str = "osm"
+    tianditu_key: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -83,6 +95,10 @@ class Settings:
             auto_dispatch_pct=float(env["ZHICHAO_AUTO_DISPATCH_PCT"]) if env.get("ZHICHAO_AUTO_DISPATCH_PCT") else None,
             alarm_codes=tuple(c.strip() for c in codes.split(",") if c.strip()) if codes else None,
             alarm_dedup_s=float(env.get("ZHICHAO_ALARM_DEDUP_S", "600")),
+            evidence_dir=Path(env.get("ZHICHAO_EVIDENCE_DIR") or INSTANCE / "evidence"),
+            max_photo_bytes=int(env.get("ZHICHAO_MAX_PHOTO_BYTES", str(20 * 1024 * 1024))),
+            tiles=_tiles(env.get("ZHICHAO_TILES") or "osm", env.get("ZHICHAO_TIANDITU_KEY")),
+            tianditu_key=env.get("ZHICHAO_TIANDITU_KEY") or None,
         )
 
     def flask_config(self) -> dict[str, Any]:

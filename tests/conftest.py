@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import tempfile
 
@@ -129,6 +131,23 @@ class Api:
 
     def fixes(self, items: Any) -> Any:
         return self.client.post("/api/v1/fixes", json=items, headers={"X-Api-Key": world.FEED_KEY})
+
+    def photo(self, username: str, task_id: int, kind: str = "plate", data: bytes | None = None,
+              **fields: Any) -> Any:
+        """Upload a photo as the officer app does: multipart, its SHA-256 and a client-generated id."""
+        data = data if data is not None else jpeg()
+        form = {"id": uuid.uuid4().hex, "kind": kind, "sha256": hashlib.sha256(data).hexdigest(),
+                "taken_at": "2026-11-22T08:31:00+08:00", "lon": "113.21", "lat": "37.71", "accuracy_m": "6",
+                **fields}
+        form = {k: v for k, v in form.items() if v is not None}
+        return self.as_user(username, "POST", f"/api/v1/tasks/{task_id}/evidence",
+                            data={**form, "file": (io.BytesIO(data), "photo.jpg", "image/jpeg")},
+                            content_type="multipart/form-data")
+
+
+def jpeg(size: int = 2048) -> bytes:
+    """Bytes that start like a JPEG (what the server sniffs), different on every call."""
+    return b"\xff\xd8\xff\xe0" + os.urandom(size)
 
 
 @pytest.fixture()

@@ -10,8 +10,8 @@ from flask_smorest import Blueprint
 
 from backend.api.security import BEARER, current_principal, roles_required
 from backend.schemas.position import OwnPositionSchema
-from backend.schemas.task import DispatchSchema, EventQuerySchema, TaskQuerySchema, TransitionSchema
-from backend.services import events, positions, tasks
+from backend.schemas.task import ConfirmSchema, DispatchSchema, EventQuerySchema, TaskQuerySchema, TransitionSchema
+from backend.services import case, events, field_steps, positions, tasks
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1", description="Tasks (派单) and live events")
 
@@ -54,6 +54,35 @@ class Transitions(MethodView):
         """Move the task one step; the same Idempotency-Key returns the first answer."""
         key = (request.headers.get("Idempotency-Key") or "").strip()[:128] or None
         return tasks.transition(current_principal(), task_id, body, request.get_json(silent=True), key)
+
+
+@blp.route("/tasks/<int:task_id>/case")
+class TaskCase(MethodView):
+    @blp.doc(security=BEARER)
+    @roles_required("commander", "officer", "auditor")
+    def get(self, task_id: int) -> dict[str, Any]:
+        """The task screen: the warning's facts, the truck's last position, the steps and the evidence."""
+        return case.case(current_principal(), task_id)
+
+
+@blp.route("/tasks/<int:task_id>/backtrack")
+class TaskBacktrack(MethodView):
+    @blp.doc(security=BEARER)
+    @roles_required("commander", "officer", "auditor")
+    def get(self, task_id: int) -> dict[str, Any]:
+        """The source backtrack: the site, its record of this departure, the truck's and the site's history."""
+        return case.backtrack(current_principal(), task_id)
+
+
+@blp.route("/tasks/<int:task_id>/steps/<int:step_id>/confirm")
+class ConfirmStep(MethodView):
+    @blp.doc(security=BEARER)
+    @roles_required("officer")
+    @blp.arguments(ConfirmSchema)
+    @blp.alt_response(409, description="the step needs no confirmation")
+    def post(self, body: dict[str, Any], task_id: int, step_id: int) -> dict[str, Any]:
+        """The partner named on a two-officer step confirms it on their own phone (once; again → same answer)."""
+        return field_steps.confirm(current_principal(), task_id, step_id, body)
 
 
 @blp.route("/positions/me")

@@ -63,6 +63,7 @@ class Request:
     reason: str | None = None
     new_team_id: int | None = None
     disposal: str | None = None
+    unconfirmed_steps: Sequence[int] = ()
 
 
 def allowed_next(state: str) -> list[str]:
@@ -75,7 +76,8 @@ def check(state: str, task_team_id: int | None, actor: Actor, request: Request,
     """Refuse a transition that the table, the actor's role and team, or the two-officer rule forbid.
 
     Order of the checks: unknown state (invalid), not allowed from here (illegal: 409 with the current
-    state), wrong role or team (forbidden), missing reason, officers or disposal (invalid).
+    state), wrong role or team (forbidden), missing reason or officers (invalid), closing while a
+    two-officer step waits for the partner's own confirmation (illegal), missing disposal (invalid).
     `officer_teams` maps each named officer's user id to their team (None when not an officer).
     """
     to = request.to
@@ -100,5 +102,8 @@ def check(state: str, task_team_id: int | None, actor: Actor, request: Request,
         if strangers:
             raise TransitionError("invalid", f"officers {strangers} are not officers of the assigned team",
                                   "officers")
+    if to == "closed" and request.unconfirmed_steps:
+        steps = ", ".join(str(s) for s in request.unconfirmed_steps)
+        raise TransitionError("illegal", f"two-officer steps {steps} still wait for the partner's confirmation")
     if to == "disposed" and request.disposal not in DISPOSALS:
         raise TransitionError("invalid", f"disposal must be one of {', '.join(DISPOSALS)}", "disposal")

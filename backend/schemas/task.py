@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from typing import Any
+
+from marshmallow import RAISE, Schema, fields, post_load, validate
 
 from backend.domain.lifecycle import DISPOSALS, STATES
 from backend.schemas.common import AwareDateTime
+from backend.schemas.steps import load_form
+
+EVIDENCE_KINDS = ("plate", "vehicle", "load", "documents", "credentials", "ticket", "scale", "unloading",
+                  "seizure", "record", "driver", "other")
+CLIENT_ID = validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$", error="8-64 letters, digits, '-' or '_' (a client-generated id)")
 
 
 class DispatchSchema(Schema):
@@ -38,10 +45,33 @@ class EvidenceSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    kind = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    kind = fields.String(required=True, validate=validate.OneOf(EVIDENCE_KINDS))
     sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$", error="64 lower-case hex"))
-    id = fields.String(validate=validate.Length(max=64))
+    id = fields.String(required=True, validate=CLIENT_ID, metadata={"description": "the uploaded evidence's id"})
     taken_at = AwareDateTime()
+
+
+class EvidenceUploadSchema(Schema):
+    """The form fields of POST /api/v1/tasks/<id>/evidence (multipart, the photo in `file`)."""
+
+    class Meta:
+        unknown = RAISE
+
+    id = fields.String(required=True, validate=CLIENT_ID)
+    kind = fields.String(required=True, validate=validate.OneOf(EVIDENCE_KINDS))
+    sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$", error="64 lower-case hex"),
+                           metadata={"description": "SHA-256 computed on the phone when the photo was taken"})
+    taken_at = AwareDateTime(load_default=None)
+    lon = fields.Float(validate=validate.Range(-180, 180), load_default=None)
+    lat = fields.Float(validate=validate.Range(-90, 90), load_default=None)
+    accuracy_m = fields.Float(validate=validate.Range(0, 100_000), load_default=None)
+
+    @post_load
+    def _position(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        lon, lat, accuracy = data.pop("lon"), data.pop("lat"), data.pop("accuracy_m")
+        located = lon is not None and lat is not None
+        data["position"] = {"lon": lon, "lat": lat, "accuracy_m": accuracy} if located else None
+        return data
 
 
 class TransitionSchema(Schema):
@@ -58,6 +88,22 @@ class TransitionSchema(Schema):
     position = fields.Nested(PositionSchema, load_default=None)
     device_time = AwareDateTime(load_default=None)
     evidence = fields.List(fields.Nested(EvidenceSchema), validate=validate.Length(max=50), load_default=list)
+    form = fields.Dict(load_default=None, metadata={"description": "the step's form (see the Step* schemas)"})
+
+    @post_load
+    def _form(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data["form"] = load_form(data["to"], data.get("disposal"), data.get("form"))
+        return data
+
+
+class ConfirmSchema(Schema):
+    """POST /api/v1/tasks/<id>/steps/<step_id>/confirm: the partner's own confirmation."""
+
+    class Meta:
+        unknown = RAISE
+
+    position = fields.Nested(PositionSchema, load_default=None)
+    device_time = AwareDateTime(load_default=None)
 
 
 class TaskQuerySchema(Schema):

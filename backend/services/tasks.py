@@ -13,7 +13,7 @@ from backend.domain.chain import canonical, sha256_hex
 from backend.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.extensions import db
 from backend.models import Task, TaskTransition, Team, User, WarningRecord
-from backend.services import audit, events
+from backend.services import audit, events, evidence, field_steps
 from backend.services.auth import Principal
 from backend.services.proposal import propose
 
@@ -33,7 +33,8 @@ def task_view(task: Task) -> dict[str, Any]:
     }
 
 
-def _publish(task: Task, kind: str, extra_team: int | None = None) -> None:
+def publish_task(task: Task, kind: str, extra_team: int | None = None) -> None:
+    """Tell the task's team (and the team that just lost it) what became of it."""
     view = task_view(task)
     events.publish(kind, task.team_id, view)
     if extra_team is not None and extra_team != task.team_id:
@@ -78,7 +79,7 @@ def create_task(actor: str, warning_id: int, team_id: int | None, intercept_at: 
     audit.append(actor, "task.dispatched", "task", task.id, {
         "warning_id": warning_id, "team_id": team_id, "intercept_at": [lon, lat],
         "deadline": deadline.isoformat() if deadline else None})
-    _publish(task, "task.created")
+    publish_task(task, "task.created")
     events.publish("warning.updated", warning.team_id, {"id": warning.id, "status": warning.status})
     return task
 
@@ -121,7 +122,8 @@ def transition(principal: Principal, task_id: int, body: dict[str, Any], raw: An
             return dict(done.response)
     db.session.refresh(task, with_for_update=True)  # one transition at a time per task
     request = lifecycle.Request(to=body["to"], officers=body.get("officers") or [], reason=body.get("reason"),
-                                new_team_id=body.get("team_id"), disposal=body.get("disposal"))
+                                new_team_id=body.get("team_id"), disposal=body.get("disposal"),
+                                unconfirmed_steps=[u["step_id"] for u in (task.details or {}).get("unconfirmed", [])])
     officer_ids = set(request.officers) | {principal.user_id}
     teams = {u.id: (u.team_id if u.role == "officer" else None) for u in
              db.session.execute(select(User).where(User.id.in_(officer_ids))).scalars()}
@@ -132,6 +134,8 @@ def transition(principal: Principal, task_id: int, body: dict[str, Any], raw: An
         if exc.kind == "invalid":
             raise Invalid({exc.field or "to": [exc.message]}) from exc
         raise _ERRORS[exc.kind](exc.message, status=task.status) from exc
+    evidence.check_refs(task.id, body.get("evidence") or [])
+    details = field_steps.step_details(task, request.to, request.disposal, body.get("form") or {})
     previous_team = task.team_id
     if request.to == "dispatched":
         if db.session.get(Team, request.new_team_id) is None:
@@ -145,10 +149,11 @@ def transition(principal: Principal, task_id: int, body: dict[str, Any], raw: An
         officers=sorted(officer_ids) if request.to in lifecycle.TWO_OFFICER_STEPS else [principal.user_id],
         reason=request.reason, lon=position.get("lon"), lat=position.get("lat"),
         accuracy_m=position.get("accuracy_m"), device_time=body.get("device_time"), server_time=now(),
-        evidence=body.get("evidence") or [], details={"disposal": request.disposal} if request.disposal else {},
-        idempotency_key=key, request_sha256=digest,
+        evidence=body.get("evidence") or [], details=details, idempotency_key=key, request_sha256=digest,
     )
     db.session.add(step)
+    db.session.flush()
+    field_steps.remember_unconfirmed(task, step)
     task.status, task.updated_at, task.version = request.to, step.server_time, task.version + 1
     if request.to in ("closed", "cancelled"):
         warning = db.session.get(WarningRecord, task.warning_id)
@@ -158,8 +163,9 @@ def transition(principal: Principal, task_id: int, body: dict[str, Any], raw: An
         "from": step.from_status, "to": request.to, "officers": step.officers, "reason": request.reason,
         "position": position or None, "device_time": step.device_time.isoformat() if step.device_time else None,
         "server_time": step.server_time.isoformat(), "evidence": step.evidence, "team_id": task.team_id,
-        "previous_team_id": previous_team if previous_team != task.team_id else None, **step.details})
-    _publish(task, "task.updated", extra_team=previous_team)
+        "previous_team_id": previous_team if previous_team != task.team_id else None, "step_id": step.id,
+        **step.details})
+    publish_task(task, "task.updated", extra_team=previous_team)
     step.response = task_view(task)
     db.session.commit()
     return dict(step.response)
@@ -186,6 +192,6 @@ def hand_over_tasks(warning_id: int, to_team_id: int | None, reason: str) -> lis
         task.details = {k: v for k, v in (task.details or {}).items() if k != "escalation"}
         audit.append("system", "task.handed_over", "task", task.id,
                      {"from_team_id": previous_team, "to_team_id": to_team_id, "reason": reason})
-        _publish(task, "task.updated", extra_team=previous_team)
+        publish_task(task, "task.updated", extra_team=previous_team)
         moved.append(task.id)
     return moved

@@ -48,18 +48,30 @@ def test_the_whole_field_path_with_audit(api, ids):
     task = api.as_user("commander", "POST", "/api/v1/tasks", json={"warning_id": _warning(api)}).get_json()
     partner = _uid("officer2")
     where = {"lon": 113.21, "lat": 37.71, "accuracy_m": 8}
-    steps = [("accepted", {}), ("en_route", {}), ("intercepted", {"evidence": [{"kind": "plate", "sha256": "a" * 64}]}),
-             ("inspecting", {"officers": [partner]}), ("reweighed", {}),
-             ("disposed", {"officers": [partner], "disposal": "seized"}), ("source_traced", {})]
+    plate = api.photo("officer1", task["id"], "plate").get_json()
+    ref = {"kind": "plate", "sha256": plate["sha256"], "id": plate["id"]}
+    steps = [("accepted", {}), ("en_route", {}), ("intercepted", {"evidence": [ref]}),
+             ("inspecting", {"officers": [partner], "form": {"credentials_shown": True}}),
+             ("reweighed", {"form": {"ticket_no": "FZ-1", "scale_id": "CP-1", "gross_kg": 24_800}}),
+             ("disposed", {"officers": [partner], "disposal": "seized", "form": {
+                 "decision_no": "晋阳交扣〔2026〕1号", "inventory": [{"item": "货车", "quantity": 1, "unit": "辆"}],
+                 "party_signed": True}}),
+             ("source_traced", {"form": {"summary": "源头未登记出场", "weighing_found": True}})]
     for to, extra in steps:
         r = _step(api, "officer1", task["id"], key=f"k-{to}", to=to, position=where,
                   device_time="2026-11-22T08:30:00+08:00", **extra)
         assert r.status_code == 200, (to, r.get_json())
         assert r.get_json()["status"] == to
+    waiting = _step(api, "commander", task["id"], to="closed")
+    assert waiting.status_code == 409 and "confirmation" in waiting.get_json()["error"]
+    for pending in api.as_user("officer2", "GET", f"/api/v1/tasks/{task['id']}").get_json()["details"]["unconfirmed"]:
+        r = api.as_user("officer2", "POST", f"/api/v1/tasks/{task['id']}/steps/{pending['step_id']}/confirm", json={})
+        assert r.status_code == 200, r.get_json()
     assert _step(api, "commander", task["id"], to="closed").get_json()["status"] == "closed"
     actions = [a for (a,) in db.session.query(AuditEntry.action).filter(AuditEntry.entity == "task")
                .order_by(AuditEntry.seq)]
-    assert actions == ["task.dispatched"] + [f"task.{to}" for to, _ in steps] + ["task.closed"]
+    assert actions == (["task.dispatched", "evidence.uploaded"] + [f"task.{to}" for to, _ in steps]
+                       + ["task.step_confirmed"] * 2 + ["task.closed"])
     seized = db.session.query(TaskTransition).filter_by(task_id=task["id"], to_status="disposed").one()
     assert sorted(seized.officers) == sorted([_uid("officer1"), partner])
     assert seized.lon == 113.21 and seized.accuracy_m == 8 and seized.device_time is not None
@@ -84,9 +96,10 @@ def test_two_officers_and_reasons(api):
     task = api.as_user("commander", "POST", "/api/v1/tasks", json={"warning_id": _warning(api)}).get_json()
     for to in ("accepted", "en_route", "intercepted"):
         _step(api, "officer1", task["id"], to=to)
-    alone = _step(api, "officer1", task["id"], to="inspecting")
+    alone = _step(api, "officer1", task["id"], to="inspecting", form={"credentials_shown": True})
     assert alone.status_code == 422 and "officers" in alone.get_json()["errors"]
-    foreign = _step(api, "officer1", task["id"], to="inspecting", officers=[_uid("officer3")])
+    foreign = _step(api, "officer1", task["id"], to="inspecting", officers=[_uid("officer3")],
+                    form={"credentials_shown": True})
     assert foreign.status_code == 422
     declined = api.as_user("commander", "POST", "/api/v1/tasks", json={"warning_id": _warning(api, "S1", "T-2")})
     r = _step(api, "officer1", declined.get_json()["id"], to="declined")

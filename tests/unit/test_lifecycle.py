@@ -106,3 +106,11 @@ def test_unknown_state_is_invalid():
     with pytest.raises(TransitionError) as err:
         check("dispatched", TEAM, OFFICER, Request(to="teleported"), TEAMS)
     assert err.value.kind == "invalid" and err.value.field == "to"
+
+
+@pytest.mark.parametrize("state", ["disposed", "source_traced", "missed"])
+def test_closing_waits_for_partners_confirmations(state):
+    with pytest.raises(TransitionError) as err:
+        check(state, TEAM, COMMANDER, Request(to="closed", unconfirmed_steps=[41, 42]), TEAMS)
+    assert err.value.kind == "illegal" and "41, 42" in err.value.message
+    check(state, TEAM, COMMANDER, Request(to="closed"), TEAMS)
