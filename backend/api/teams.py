@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.api.security import BEARER, current_principal, roles_required
+from backend.domain import lifecycle
 from backend.services import teams
 
 blp = Blueprint("teams", __name__, url_prefix="/api/v1", description="Teams and client settings")
@@ -38,8 +39,11 @@ class ClientConfig(MethodView):
     @blp.doc(security=BEARER)
     @roles_required("officer", "commander", "auditor", "admin")
     def get(self) -> dict[str, Any]:
-        """What the apps need to draw maps: the tile source (OpenStreetMap, or 天地图 with its key)."""
+        """What the apps need: the map tiles (OpenStreetMap, or 天地图 with its key), the time a dispatched
+        task has to be accepted before it is re-notified and escalated, and the steps allowed from each state
+        (so an app working offline knows what comes next)."""
         settings = current_app.config["ZHICHAO"]
         tiles = dict(TILES[settings.tiles])
         tiles["url"] = tiles["url"].replace("{key}", settings.tianditu_key or "")
-        return {"tiles": tiles}
+        return {"tiles": tiles, "accept_within_s": settings.accept_within_s,
+                "next": {state: lifecycle.allowed_next(state) for state in lifecycle.STATES}}

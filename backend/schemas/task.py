@@ -50,6 +50,12 @@ class EvidenceSchema(Schema):
     id = fields.String(required=True, validate=CLIENT_ID, metadata={"description": "the uploaded evidence's id"})
     taken_at = AwareDateTime()
 
+    @post_load
+    def _json(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if data.get("taken_at") is not None:  # kept in the step's JSON and the audit entry as text
+            data["taken_at"] = data["taken_at"].isoformat()
+        return data
+
 
 class EvidenceUploadSchema(Schema):
     """The form fields of POST /api/v1/tasks/<id>/evidence (multipart, the photo in `file`)."""

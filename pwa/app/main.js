@@ -1,125 +1,106 @@
-// Officer app: log in, see the team's tasks live (Socket.IO with catch-up by cursor), accept or decline.
+// Officer app: log in, the team's tasks live (Socket.IO with catch-up by cursor), the task screen and its
+// field steps; every action goes through the IndexedDB outbox, so nothing is lost offline.
 import * as api from "./api.js";
+import { forgetAll, recall, remember } from "./db.js";
+import { FORMS } from "./forms.js";
+import * as geo from "./geo.js";
 import * as i18n from "./i18n.js";
+import * as inbox from "./inbox.js";
 import * as outbox from "./outbox.js";
+import * as push from "./push.js";
+import * as taskScreen from "./task.js";
+import { $, notice } from "./ui.js";
 
-const $ = (sel) => document.querySelector(sel);
-const tasks = new Map();
 let cursor = Number(sessionStorage.getItem("cursor") || 0);
 let socket = null;
+let config = null;
 
-function renderTask(task, fresh = false) {
-  let li = document.getElementById(`task-${task.id}`);
-  if (!li) {
-    li = document.createElement("li");
-    li.id = `task-${task.id}`;
-    li.className = "task";
-    $("#tasks").prepend(li);
-  }
-  if (fresh) li.classList.add("new");
-  li.dataset.status = task.status;
-  li.replaceChildren();
-  const title = document.createElement("h3");
-  title.textContent = task.details?.title || `#${task.id}`;
-  const status = document.createElement("div");
-  status.className = "status";
-  status.textContent = i18n.statusLabel(task.status);
-  li.append(title, status);
-  if (task.nav && ["accepted", "en_route"].includes(task.status)) {
-    const nav = document.createElement("div");
-    nav.className = "nav";
-    for (const [key, label] of [["amap_app", "高德"], ["baidu_app", "百度"], ["geo", i18n.t("map")]]) {
-      const link = Object.assign(document.createElement("a"), { href: task.nav[key], textContent: label });
-      link.dataset.app = key;
-      nav.append(link);
-    }
-    li.append(nav);
-  }
-  const simple = { accepted: "en_route", en_route: "intercepted" }[task.status];
-  if (simple && task.team_id === api.user?.team_id) {
-    const next = Object.assign(document.createElement("button"), { className: "big next", textContent: i18n.t(simple) });
-    next.addEventListener("click", () => act(task.id, { to: simple, ...here() }));
-    li.append(next);
-  }
-  if (task.status === "dispatched" && task.team_id === api.user?.team_id) {
-    const actions = document.createElement("div");
-    actions.className = "actions";
-    const accept = Object.assign(document.createElement("button"), { className: "accept", textContent: i18n.t("accept") });
-    const decline = Object.assign(document.createElement("button"), { className: "decline", textContent: i18n.t("decline") });
-    accept.addEventListener("click", () => act(task.id, { to: "accepted", ...here() }));
-    decline.addEventListener("click", () => {
-      const reason = prompt(i18n.t("reason"));
-      if (reason) act(task.id, { to: "declined", reason, ...here() });
+const actions = {
+  step: (taskId, body) => queue(taskId, body.to, () => outbox.step(taskId, { ...body, ...geo.stamp() })),
+  confirm: (taskId, stepId) => queue(taskId, null, () => outbox.confirm(taskId, stepId, geo.stamp())),
+  open: (taskId) => { location.hash = `#task/${taskId}`; },
+  form(to) {
+    const task = inbox.get(taskScreen.openId());
+    const form = FORMS[to](task ?? { id: taskScreen.openId() }, actions.formContext, (body) => {
+      actions.formSlot.replaceChildren();
+      if (body) actions.step(taskScreen.openId(), body);
+      else if (taskScreen.stale()) applyTask(inbox.get(taskScreen.openId()));  // news that waited for the form
     });
-    actions.append(accept, decline);
-    li.append(actions);
-  }
-  $("#empty").hidden = tasks.size > 0;
-}
+    actions.formSlot.replaceChildren(form);
+    form.scrollIntoView({ block: "start" });
+  },
+};
 
-function upsert(task, fresh = false) {
-  if (task.team_id !== api.user?.team_id) {  // reassigned away from this team
-    tasks.delete(task.id);
-    document.getElementById(`task-${task.id}`)?.remove();
-    $("#empty").hidden = tasks.size > 0;
-    return;
-  }
-  tasks.set(task.id, task);
-  renderTask(task, fresh);
-}
-
-let lastFix = null;
-if ("geolocation" in navigator) {
-  navigator.geolocation.watchPosition((p) => { lastFix = p; }, () => {}, { enableHighAccuracy: true, maximumAge: 10000 });
-}
-
-function here() {
-  // Every step carries the device time and, when the phone has a fix, where it was taken and how exactly.
-  const body = { device_time: new Date().toISOString() };
-  if (lastFix) {
-    body.position = { lon: lastFix.coords.longitude, lat: lastFix.coords.latitude, accuracy_m: lastFix.coords.accuracy };
-  }
-  return body;
-}
-
-async function showPending() {
-  const count = (await outbox.pending()).length;
-  $("#pending").hidden = count === 0;
-  $("#pending").textContent = i18n.t("pending").replace("{n}", count);
-}
-
-async function act(taskId, body) {
-  await outbox.add(taskId, body);  // stored before anything is sent: a dead phone or network loses nothing
-  const card = document.getElementById(`task-${taskId}`);
-  card?.classList.add("queued");
-  card?.querySelectorAll("button").forEach((button) => { button.disabled = true; });  // one action at a time
+// Stored before anything is sent: a dead phone or network loses nothing. The task moves on at once on the
+// phone (marked as waiting to send), so the next step can be recorded offline too; the server's answer,
+// when it comes, replaces the local state.
+async function queue(taskId, to, store) {
+  await store();
+  const task = inbox.get(taskId);
+  const next = config?.next?.[to];
+  if (task && to && next) applyTask({ ...task, status: to, next, local: true });
+  else document.querySelectorAll("#task button.big").forEach((button) => { button.disabled = true; });
   await showPending();
   await sendQueued();
 }
 
+async function showPending(progress = null) {
+  const count = (await outbox.pending()).length;
+  $("#pending").hidden = count === 0;
+  $("#pending").textContent = progress ?? i18n.t("pending", { n: count });
+}
+
 async function sendQueued() {
   await outbox.flush({
-    onSent: (task) => { document.getElementById(`task-${task.id}`)?.classList.remove("queued"); upsert(task); },
+    onProgress: (index, total) => { if (total > 1) showPending(i18n.t("sending", { i: index + 1, n: total })); },
+    onSent: (item, answer) => {
+      const task = item.kind === "confirm" ? answer.task : item.kind === "step" ? answer : null;
+      if (task) applyTask(task);
+    },
     onRefused: (item, error) => {
       // Say plainly what became of the queued action: the task moved away, or changed state meanwhile.
       const gone = error.status === 404 || error.status === 403;
       const status = error.data?.status ? ` (${i18n.statusLabel(error.data.status)})` : "";
-      alert(gone ? i18n.t("reassigned") : `${i18n.t("refused")}${status}: ${error.message}`);
-      if (gone) upsert({ id: item.taskId, team_id: null });
+      notice(gone ? i18n.t("reassigned") : `${i18n.t("refused")}${status}: ${error.message}`, { sticky: true });
+      if (gone) applyTask({ id: item.taskId, team_id: null });
+      else refreshTask(item.taskId);
     },
   });
   await showPending();
 }
 
-function remember(message) {
+function applyTask(task) {
+  const stays = inbox.upsert(task, actions);
+  if (taskScreen.openId() === task.id) {
+    if (!stays) location.hash = "";
+    else if (taskScreen.busy() && taskScreen.status() === task.status) taskScreen.markStale();
+    else taskScreen.open(task.id, actions, inbox.get(task.id)).catch((error) => notice(error.message));
+  }
+}
+
+async function refreshTask(id) {
+  try { applyTask(await api.call(`/api/v1/tasks/${id}`)); } catch (error) { if (error.status === 404) applyTask({ id, team_id: null }); }
+}
+
+function remember_(message) {
   if (message.cursor > cursor) {
     cursor = message.cursor;
     sessionStorage.setItem("cursor", String(cursor));
   }
 }
 
+function handle(name, message, fresh) {
+  remember_(message);
+  if (name.startsWith("task.")) {
+    applyTask(message.data);
+    if (fresh && message.data.team_id === api.user?.team_id) navigator.vibrate?.([300, 100, 300]);
+  } else if (name === "position.updated" && message.data.kind === "truck") {
+    taskScreen.truckMoved(message.data);
+  }
+}
+
 function connect() {
-  socket = io("/live", { auth: { token: api.accessToken() }, transports: ["websocket"] });
+  socket = io("/live", { auth: (cb) => cb({ token: api.accessToken() }), transports: ["websocket"] });
   socket.on("connect", () => {
     $("#conn").dataset.state = "on";
     sendQueued();
@@ -128,40 +109,95 @@ function connect() {
     });
   });
   socket.on("disconnect", () => { $("#conn").dataset.state = "off"; });
-  for (const name of ["task.created", "task.updated", "task.renotified"]) {
-    socket.on(name, (message) => handle(name, message, name !== "task.updated"));
+  for (const name of ["task.created", "task.updated", "task.renotified", "position.updated"]) {
+    socket.on(name, (message) => handle(name, message, name === "task.created" || name === "task.renotified"));
   }
-  socket.on("auth.expired", () => logout());
-}
-
-function handle(name, message, fresh) {
-  remember(message);
-  if (name.startsWith("task.")) {
-    upsert(message.data, fresh);
-    if (fresh && navigator.vibrate) navigator.vibrate([200, 100, 200]);
-  }
+  socket.on("auth.expired", async () => {
+    socket.disconnect();
+    try { await api.call("/api/v1/auth/me"); socket.connect(); } catch { logout(); }  // refreshed, or logged out
+  });
 }
 
 async function showInbox() {
   $("#login").hidden = true;
-  $("#inbox").hidden = false;
+  route();
   $("#who").textContent = `${api.user.display_name || api.user.username} · ${api.user.team_name ?? "—"}`;
-  for (const task of (await api.call("/api/v1/tasks")).reverse()) upsert(task);
-  $("#empty").hidden = tasks.size > 0;
+  let list;
+  try {
+    list = await api.call("/api/v1/tasks");
+    await remember("tasks", list);
+  } catch (error) {
+    if (error.status) throw error;
+    list = (await recall("tasks")) ?? [];  // offline: the inbox as last seen
+  }
+  for (const task of list.reverse()) inbox.upsert(task, actions);
+  $("#empty").hidden = inbox.all().length > 0;
   await showPending();
   $("#duty").checked = api.user.on_duty !== false;
   connect();
+  config = await api.call("/api/v1/client-config").then((c) => remember("client-config", c).then(() => c))
+    .catch(() => recall("client-config"));
+  inbox.setAcceptWindow(config?.accept_within_s);
+  api.call("/api/v1/teams/mine").then((team) => {
+    remember("team", team);
+    const others = team.members.filter((m) => !m.me);
+    $("#partner").textContent = `${i18n.t("partner")}: ${others.map((m) => `${m.display_name}${m.on_duty ? "" : "（不在岗）"}`).join("、") || i18n.t("none")}`;
+  }).catch(() => {});
+  push.subscribe().catch(() => {});
 }
 
 async function logout() {
   socket?.disconnect();
-  await api.logout();
-  tasks.clear();
-  $("#tasks").replaceChildren();
+  const endpoint = push.endpoint();
+  await push.unsubscribe().catch(() => {});
+  await api.logout(endpoint);
+  await forgetAll().catch(() => {});
+  inbox.clear();
+  location.hash = "";
   $("#inbox").hidden = true;
+  $("#task").hidden = true;
   $("#login").hidden = false;
 }
 
+// #task/ID shows the task screen; anything else the inbox.
+function route() {
+  if (!api.loggedIn()) return;
+  const match = location.hash.match(/^#task\/(\d+)$/);
+  $("#back").hidden = !match;
+  $("#inbox").hidden = Boolean(match);
+  $("#task").hidden = !match;
+  taskScreen.close();
+  if (match) {
+    taskScreen.open(Number(match[1]), actions, inbox.get(Number(match[1]))).catch((error) => {
+      notice(error.message);
+      location.hash = "";
+    });
+  }
+  window.scrollTo(0, 0);
+  offerUpdate();
+}
+
+// An update is offered on the inbox only, never while a task screen (and maybe a half-filled form) is open.
+let waiting = null;
+function offerUpdate(worker = waiting) {
+  waiting = worker;
+  $("#update").hidden = !waiting || Boolean(taskScreen.openId());
+}
+
+function watchUpdates(registration) {
+  if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
+  registration.addEventListener("updatefound", () => {
+    const worker = registration.installing;
+    worker?.addEventListener("statechange", () => {
+      if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
+    });
+  });
+}
+
+$("#update-now").addEventListener("click", () => {
+  navigator.serviceWorker.addEventListener("controllerchange", () => location.reload(), { once: true });
+  waiting?.postMessage({ type: "update-now" });
+});
 $("#login-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
@@ -174,6 +210,8 @@ $("#login-form").addEventListener("submit", async (event) => {
   }
 });
 $("#logout").addEventListener("click", logout);
+$("#back").addEventListener("click", () => { location.hash = ""; });
+window.addEventListener("hashchange", route);
 window.addEventListener("online", () => sendQueued());
 $("#duty").addEventListener("change", async (event) => {
   try {
@@ -181,10 +219,22 @@ $("#duty").addEventListener("change", async (event) => {
     api.user.on_duty = answer.on_duty;
   } catch (error) {
     event.target.checked = !event.target.checked;
-    alert(error.message);
+    notice(error.message);
   }
 });
-$("#lang").addEventListener("click", () => { i18n.toggle(); for (const task of tasks.values()) renderTask(task); });
+$("#lang").addEventListener("click", () => {
+  i18n.toggle();
+  for (const task of inbox.all()) inbox.render(task, actions);
+  if (taskScreen.openId()) route();
+});
+setInterval(inbox.tick, 1000);
 i18n.apply();
-if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" });
+geo.watch();
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).then(watchUpdates).catch(() => {});
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data?.type === "open-task" && event.data.id) actions.open(event.data.id);
+    if (event.data?.type === "push-resubscribe" && api.loggedIn()) push.sync().catch(() => {});
+  });
+}
 if (api.loggedIn()) showInbox().catch(logout);

@@ -1,57 +1,55 @@
-// The outbox: every action is stored in IndexedDB with a client-generated id before it is sent, and sent
-// in order when the connection allows; the id is the Idempotency-Key, so the server applies it once.
-import { call } from "./api.js";
+// The outbox: every action and photo is stored in IndexedDB with a client-generated id before it is sent,
+// and sent in order when the connection allows; the id is the Idempotency-Key (or the photo's id), so the
+// server applies each exactly once however often it is retried.
+import { call, upload } from "./api.js";
+import { run } from "./db.js";
 
-const DB = "zhichao";
-const STORE = "outbox";
 let flushing = null;
 
-function open() {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "seq", autoIncrement: true });
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
+function add(item) {
+  return run("outbox", "readwrite", (store) => store.add({ id: crypto.randomUUID(), createdAt: Date.now(), ...item }));
 }
 
-async function run(mode, work) {
-  const db = await open();
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
-    const result = work(tx.objectStore(STORE));
-    tx.oncomplete = () => resolve(result?.result ?? result);
-    tx.onerror = () => reject(tx.error);
-  });
-}
-
-export function add(taskId, body) {
-  return run("readwrite", (store) => store.add({ id: crypto.randomUUID(), taskId, body, createdAt: Date.now() }));
-}
+export const step = (taskId, body) => add({ kind: "step", taskId, body });
+export const confirm = (taskId, stepId, body) => add({ kind: "confirm", taskId, stepId, body });
+// A photo keeps its own id: the step that names it was written with that id before either was sent.
+export const photo = (taskId, meta, blob) => add({ kind: "photo", taskId, id: meta.id, meta, blob });
 
 export function pending() {
-  return run("readonly", (store) => store.getAll());
+  return run("outbox", "readonly", (store) => store.getAll());
 }
 
 function remove(seq) {
-  return run("readwrite", (store) => store.delete(seq));
+  return run("outbox", "readwrite", (store) => store.delete(seq));
 }
 
-// Send what is waiting, oldest first. Stops at the first network failure (kept for later); an answer
-// that refuses the action (the task changed meanwhile) removes it and is reported through onRefused.
-export function flush({ onSent, onRefused }) {
+function send(item) {
+  if (item.kind === "photo") return upload(item.taskId, item.meta, item.blob);
+  const path = item.kind === "confirm"
+    ? `/api/v1/tasks/${item.taskId}/steps/${item.stepId}/confirm`
+    : `/api/v1/tasks/${item.taskId}/transitions`;
+  return call(path, { method: "POST", body: item.body, headers: { "Idempotency-Key": item.id } });
+}
+
+// Send what is waiting, oldest first. Stops at the first network failure (kept for later); an answer that
+// refuses the item (the task changed meanwhile) removes it, and the steps queued after it for the same task
+// are reported too, since they built on it.
+export function flush({ onSent, onRefused, onProgress }) {
   flushing ??= (async () => {
     try {
-      for (const item of await pending()) {
+      const refusedTasks = new Set();
+      const items = await pending();
+      for (const [index, item] of items.entries()) {
+        onProgress?.(index, items.length, item);
         try {
-          const task = await call(`/api/v1/tasks/${item.taskId}/transitions`, {
-            method: "POST", body: item.body, headers: { "Idempotency-Key": item.id },
-          });
+          if (refusedTasks.has(item.taskId)) throw Object.assign(new Error("skipped"), { status: 409, skipped: true });
+          const answer = await send(item);
           await remove(item.seq);
-          onSent?.(task);
+          onSent?.(item, answer);
         } catch (error) {
-          if (!error.status) break;  // offline or the server unreachable: try again later
+          if (!error.status || error.status >= 500 || error.status === 401) break;  // retry later
           await remove(item.seq);
+          refusedTasks.add(item.taskId);
           onRefused?.(item, error);
         }
       }

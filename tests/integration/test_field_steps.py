@@ -119,9 +119,11 @@ def test_a_step_names_only_verified_evidence(api):
     r = _step(api, "officer1", task["id"], to="intercepted", evidence=[unknown, wrong])
     assert r.status_code == 422
     assert set(r.get_json()["errors"]["evidence"]) == {"0", "1"}
-    ok = _step(api, "officer1", task["id"], to="intercepted",
-               evidence=[{"kind": "plate", "id": item["id"], "sha256": item["sha256"]}])
+    ok = _step(api, "officer1", task["id"], to="intercepted", evidence=[
+        {"kind": "plate", "id": item["id"], "sha256": item["sha256"], "taken_at": "2026-11-22T08:31:00+08:00"}])
     assert ok.status_code == 200, ok.get_json()
+    step = db.session.query(TaskTransition).filter_by(task_id=task["id"], to_status="intercepted").one()
+    assert step.evidence[0]["taken_at"] == "2026-11-22T08:31:00+08:00"
 
 
 # --- step forms -----------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import time
 import pytest
 import requests
 import socketio
+from flask import Flask
 
 from backend.extensions import db
 from backend.extensions import socketio as server_io
@@ -24,6 +25,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class LiveUrl(str):
+    """The running server's base URL; `.app` is its Flask app, for looking into its database."""
+
+    app: Flask
+
+
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     """A real server (Flask-SocketIO, threading, simple-websocket) on a SQLite file, with the notifier."""
@@ -36,7 +43,8 @@ def live(tmp_path_factory):
                               kwargs={"host": "127.0.0.1", "port": port, "allow_unsafe_werkzeug": True,
                                       "use_reloader": False, "log_output": False})
     thread.start()
-    url = f"http://127.0.0.1:{port}"
+    url = LiveUrl(f"http://127.0.0.1:{port}")
+    url.app = app
     for _ in range(100):
         try:
             requests.get(f"{url}/healthz", timeout=1)
