@@ -99,7 +99,20 @@ function handle(name, message, fresh) {
   }
 }
 
-function connect() {
+// The socket library is fetched after the task list is on screen: on a slow link the list comes first.
+let socketLibrary = null;
+function loadSocketLibrary() {
+  socketLibrary ??= new Promise((resolve, reject) => {
+    const script = Object.assign(document.createElement("script"), { src: "/vendor/socket.io/socket.io.min.js" });
+    script.onload = () => resolve(window.io);
+    script.onerror = () => { socketLibrary = null; reject(new Error("live updates unavailable")); };
+    document.head.append(script);
+  });
+  return socketLibrary;
+}
+
+async function connect() {
+  const io = await loadSocketLibrary();
   socket = io("/live", { auth: (cb) => cb({ token: api.accessToken() }), transports: ["websocket"] });
   socket.on("connect", () => {
     $("#conn").dataset.state = "on";
@@ -122,9 +135,10 @@ async function showInbox() {
   $("#login").hidden = true;
   route();
   $("#who").textContent = `${api.user.display_name || api.user.username} · ${api.user.team_name ?? "—"}`;
-  let list;
+  let list = await self.tasksPrefetch;  // started by the page itself on a reopened app
+  self.tasksPrefetch = null;
   try {
-    list = await api.call("/api/v1/tasks");
+    list ??= await api.call("/api/v1/tasks");
     await remember("tasks", list);
   } catch (error) {
     if (error.status) throw error;
@@ -134,7 +148,7 @@ async function showInbox() {
   $("#empty").hidden = inbox.all().length > 0;
   await showPending();
   $("#duty").checked = api.user.on_duty !== false;
-  connect();
+  connect().catch((error) => notice(error.message));
   config = await api.call("/api/v1/client-config").then((c) => remember("client-config", c).then(() => c))
     .catch(() => recall("client-config"));
   inbox.setAcceptWindow(config?.accept_within_s);

@@ -1,9 +1,8 @@
 // Service worker: the app shell in a versioned cache (the version is a hash of the shell, stamped by the
 // server, so every change installs anew and old caches are purged); new task pushes as notifications.
 const VERSION = "zhichao-app-__SHELL_VERSION__";
-const SHELL = ["/app/", "/app/main.js", "/app/api.js", "/app/db.js", "/app/outbox.js", "/app/i18n.js", "/app/ui.js",
-               "/app/inbox.js", "/app/task.js", "/app/forms.js", "/app/camera.js", "/app/geo.js", "/app/map.js",
-               "/app/push.js", "/app/app.css", "/app/manifest.webmanifest", "/app/icons/icon-192.png",
+// The app's modules ship as one bundle (dist/app.js, built by `npm run build`): one request, not fifteen.
+const SHELL = ["/app/", "/app/dist/app.js", "/app/app.css", "/app/manifest.webmanifest", "/app/icons/icon-192.png",
                "/vendor/socket.io/socket.io.min.js", "/vendor/leaflet/leaflet.js", "/vendor/leaflet/leaflet.css"];
 
 self.addEventListener("install", (event) => {
