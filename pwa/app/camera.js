@@ -3,6 +3,7 @@
 import * as geo from "./geo.js";
 import * as outbox from "./outbox.js";
 import { kindLabel, t } from "./i18n.js";
+import { h } from "./ui.js";
 
 const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
 
@@ -26,12 +27,18 @@ export function picker(taskId, kind, refs) {
   const input = Object.assign(document.createElement("input"), { type: "file", accept: "image/*", hidden: true });
   input.setAttribute("capture", "environment");
   input.dataset.kind = kind;
+  // The camera by default; the gallery where the agency allows photos taken earlier.
+  const gallery = Object.assign(document.createElement("input"), { type: "file", accept: "image/*", multiple: true, hidden: true });
+  gallery.dataset.kind = kind;
+  gallery.dataset.source = "gallery";
   const button = Object.assign(document.createElement("button"), { type: "button", className: "photo-btn", textContent: `${t("photo")} · ${kindLabel(kind)}` });
   button.addEventListener("click", () => input.click());
+  const pick = Object.assign(document.createElement("button"), { type: "button", className: "gallery-btn", textContent: t("gallery") });
+  pick.addEventListener("click", () => gallery.click());
   const list = document.createElement("div");
   list.className = "thumbs";
-  input.addEventListener("change", async () => {
-    for (const file of input.files) {
+  const take = async (source) => {
+    for (const file of source.files) {
       const shot = await capture(taskId, kind, file);
       refs.push(shot.ref);
       const figure = document.createElement("figure");
@@ -41,9 +48,11 @@ export function picker(taskId, kind, refs) {
       figure.append(img, caption);
       list.append(figure);
     }
-    input.value = "";
+    source.value = "";
     wrap.dispatchEvent(new CustomEvent("photo", { bubbles: true }));
-  });
-  wrap.append(input, button, list);
+  };
+  input.addEventListener("change", () => take(input));
+  gallery.addEventListener("change", () => take(gallery));
+  wrap.append(input, gallery, h("div", { className: "photo-row" }, button, pick), list);
   return wrap;
 }

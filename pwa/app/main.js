@@ -89,11 +89,37 @@ function remember_(message) {
   }
 }
 
+// A new task rings and vibrates: the phone may be in a pocket at the roadside.
+let audio = null;
+function ring() {
+  navigator.vibrate?.([300, 100, 300, 100, 300]);
+  try {
+    audio ??= new AudioContext();
+    for (const [start, freq] of [[0, 880], [0.25, 1175], [0.5, 880]]) {
+      const tone = audio.createOscillator();
+      const gain = audio.createGain();
+      tone.frequency.value = freq;
+      gain.gain.setValueAtTime(0.3, audio.currentTime + start);
+      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + start + 0.22);
+      tone.connect(gain).connect(audio.destination);
+      tone.start(audio.currentTime + start);
+      tone.stop(audio.currentTime + start + 0.24);
+    }
+  } catch { /* no sound before the first tap on some phones: the vibration and the flash remain */ }
+}
+
+// Everything needed to work a task is saved as soon as it is ours, so it can be worked without a signal.
+function keepForOffline(task) {
+  if (!navigator.onLine || task.team_id !== api.user?.team_id || ["closed", "cancelled"].includes(task.status)) return;
+  api.call(`/api/v1/tasks/${task.id}/case`).then((data) => remember(`case:${task.id}`, data)).catch(() => {});
+}
+
 function handle(name, message, fresh) {
   remember_(message);
   if (name.startsWith("task.")) {
     applyTask(message.data);
-    if (fresh && message.data.team_id === api.user?.team_id) navigator.vibrate?.([300, 100, 300]);
+    if (!taskScreen.openId()) keepForOffline(message.data);
+    if (fresh && message.data.team_id === api.user?.team_id) ring();
   } else if (name === "position.updated" && message.data.kind === "truck") {
     taskScreen.truckMoved(message.data);
   }
@@ -145,6 +171,7 @@ async function showInbox() {
     list = (await recall("tasks")) ?? [];  // offline: the inbox as last seen
   }
   for (const task of list.reverse()) inbox.upsert(task, actions);
+  list.filter((task) => ["accepted", "en_route", "intercepted"].includes(task.status)).forEach(keepForOffline);
   $("#empty").hidden = inbox.all().length > 0;
   await showPending();
   $("#duty").checked = api.user.on_duty !== false;

@@ -83,6 +83,13 @@ function confirmations(data, actions) {
   });
 }
 
+// Navigation hand-off to the phone's map apps (the links carry the interception point, see domain.md §6).
+function navLinks(task) {
+  if (!task.nav || !["accepted", "en_route"].includes(task.status)) return null;
+  return h("div", { className: "nav" }, [["amap_app", "高德"], ["baidu_app", "百度"], ["geo", t("map")]].map(
+    ([key, label]) => h("a", { href: task.nav[key], dataset: { app: key } }, label)));
+}
+
 function nextButtons(data, actions) {
   const task = data.task;
   if (task.team_id !== api.user?.team_id) return [];
@@ -131,7 +138,7 @@ export async function open(id, actions, local = null) {
     cached ? h("p", { className: "notice-inline" }, t("offline_case")) : null,
     h("div", { className: "task-head", dataset: { status: data.task.status } },
       h("h2", {}, data.warning.plate), h("span", { className: "status" }, statusLabel(data.task.status))),
-    mapEl, near, ...confirmations(data, actions), ...nextButtons(data, actions), body, facts(data),
+    mapEl, near, navLinks(data.task), ...confirmations(data, actions), ...nextButtons(data, actions), body, facts(data),
     backtrack?.element ?? null, h("h3", {}, t("steps")), record(data)].filter(Boolean));
   screen = { id, data, view: null, backtrack: backtrack?.data, mapEl, slot: body,
              unwatch: geo.onChange((p) => screen?.view?.me({ lon: p.coords.longitude, lat: p.coords.latitude })) };
