@@ -63,6 +63,7 @@ lint: venv
 bench: setup
 	$(BIN)/python bench/bench_matcher.py
 	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/bench_pwa.py
 
 audit: venv
 	ZHICHAO_DEMO=1 $(BIN)/flask audit verify
