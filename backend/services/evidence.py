@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from backend.clock import now
 from backend.domain.errors import Conflict, Forbidden, Invalid, NotFound
@@ -72,17 +73,24 @@ def view(item: Evidence) -> dict[str, Any]:
     }
 
 
+def _replay(meta: dict[str, Any], task_id: int) -> tuple[dict[str, Any], int] | None:
+    done = db.session.execute(select(Evidence).where(Evidence.client_id == meta["id"])).scalar_one_or_none()
+    if done is None:
+        return None
+    if done.sha256 != meta["sha256"] or done.task_id != task_id:
+        raise Conflict(f"evidence {meta['id']} was uploaded with other content or for another task")
+    return view(done), 200
+
+
 def upload(principal: Principal, task_id: int, meta: dict[str, Any], data: bytes) -> tuple[dict[str, Any], int]:
     """Keep a photo for a task: only an officer of the assigned team, only while the task is open; the
     server's SHA-256 of the bytes must equal the one computed at capture (422 otherwise); the same id again
     answers the first upload (200), the same id with other bytes or another task 409s."""
     task = tasks.visible_task(principal, task_id)
     digest = hashlib.sha256(data).hexdigest()
-    done = db.session.execute(select(Evidence).where(Evidence.client_id == meta["id"])).scalar_one_or_none()
+    done = _replay(meta, task_id)
     if done is not None:
-        if done.sha256 != meta["sha256"] or done.task_id != task_id:
-            raise Conflict(f"evidence {meta['id']} was uploaded with other content or for another task")
-        return view(done), 200
+        return done
     if principal.role != "officer" or principal.team_id != task.team_id:
         raise Forbidden("only an officer of the assigned team adds evidence")
     if task.status in ("closed", "cancelled"):
@@ -99,7 +107,14 @@ def upload(principal: Principal, task_id: int, meta: dict[str, Any], data: bytes
                     lat=position.get("lat"), accuracy_m=position.get("accuracy_m"),
                     uploaded_by=principal.user_id, uploaded_at=now())
     db.session.add(item)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same upload, retried by the phone while the first was still in flight
+        db.session.rollback()
+        replay = _replay(meta, task_id)
+        if replay is None:
+            raise
+        return replay
     audit.append(principal.username, "evidence.uploaded", "task", task_id, {
         "evidence_id": item.client_id, "kind": item.kind, "sha256": digest, "size": item.size, "mime": mime,
         "taken_at": item.taken_at.isoformat() if item.taken_at else None, "position": position or None})

@@ -243,3 +243,20 @@ def test_upload_body_is_not_json(api):
     r = api.as_user("officer1", "POST", f"/api/v1/tasks/{task['id']}/evidence",
                     data={"file": (io.BytesIO(jpeg()), "p.jpg")}, content_type="multipart/form-data")
     assert r.status_code == 422 and {"id", "kind", "sha256"} <= set(r.get_json()["errors"])
+
+
+def test_a_retry_racing_the_first_upload_gets_the_first_answer(api, monkeypatch):
+    task = _task(api)
+    data, client_id = jpeg(), uuid.uuid4().hex
+    first = api.photo("officer1", task["id"], data=data, id=client_id).get_json()
+    real = evidence_service._replay
+    calls = []
+
+    def late(meta, task_id):  # the retry checked before the first upload had committed
+        calls.append(meta["id"])
+        return None if len(calls) == 1 else real(meta, task_id)
+
+    monkeypatch.setattr(evidence_service, "_replay", late)
+    again = api.photo("officer1", task["id"], data=data, id=client_id)
+    assert again.status_code == 200 and again.get_json() == first and len(calls) == 2
+    assert db.session.query(Evidence).filter_by(client_id=client_id).count() == 1
