@@ -102,6 +102,19 @@ def list_tasks(principal: Principal, status: str | None = None, limit: int = 100
     return [task_view(t) for t in db.session.execute(stmt).scalars()]
 
 
+def _replayed(principal: Principal, task_id: int, key: str | None, digest: str) -> dict[str, Any] | None:
+    """The stored answer of a step already taken under this key by this caller (None: not taken yet)."""
+    if not key:
+        return None
+    done = db.session.execute(select(TaskTransition).where(
+        TaskTransition.task_id == task_id, TaskTransition.idempotency_key == key)).scalar_one_or_none()
+    if done is None:
+        return None
+    if done.actor_id != principal.user_id or done.request_sha256 != digest:
+        raise Conflict("this Idempotency-Key was used with a different request", status=done.to_status)
+    return dict(done.response)
+
+
 def transition(principal: Principal, task_id: int, body: dict[str, Any], raw: Any,
                key: str | None) -> dict[str, Any]:
     """Move a task one step; the same Idempotency-Key returns the first answer, another body under it 409s.
@@ -111,16 +124,16 @@ def transition(principal: Principal, task_id: int, body: dict[str, Any], raw: An
     declines, misses, cancellations and reassignments. Every step is audited with actor(s), server and
     device time, position and evidence, and published to the teams concerned.
     """
-    task = visible_task(principal, task_id)
     digest = sha256_hex(canonical(raw))
-    if key:
-        done = db.session.execute(select(TaskTransition).where(
-            TaskTransition.task_id == task_id, TaskTransition.idempotency_key == key)).scalar_one_or_none()
-        if done is not None:
-            if done.request_sha256 != digest:
-                raise Conflict("this Idempotency-Key was used with a different request", status=task.status)
-            return dict(done.response)
+    # A retry is answered from the stored step even if the task has since moved to another team.
+    replay = _replayed(principal, task_id, key, digest)
+    if replay is not None:
+        return replay
+    task = visible_task(principal, task_id)
     db.session.refresh(task, with_for_update=True)  # one transition at a time per task
+    replay = _replayed(principal, task_id, key, digest)  # the same key may have won the lock just before us
+    if replay is not None:
+        return replay
     request = lifecycle.Request(to=body["to"], officers=body.get("officers") or [], reason=body.get("reason"),
                                 new_team_id=body.get("team_id"), disposal=body.get("disposal"),
                                 unconfirmed_steps=[u["step_id"] for u in (task.details or {}).get("unconfirmed", [])])

@@ -23,6 +23,7 @@ export async function run(storeName, mode, work) {
     const result = work(tx.objectStore(storeName));
     tx.oncomplete = () => resolve(result?.result ?? result);
     tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error("storage full or unavailable"));  // e.g. over quota
   });
 }
 

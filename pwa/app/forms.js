@@ -11,11 +11,16 @@ const check = (name, label, props = {}) => h("label", { className: "check" }, h(
 const value = (form, name) => form.elements[name]?.value.trim() || null;
 const num = (form, name) => (value(form, name) === null ? null : Number(value(form, name)));
 
+// Two-officer steps need the partner named here (the server refuses them otherwise, perhaps hours later
+// when the phone is back online): without a partner to choose, the form cannot be submitted.
 function partnerSelect(team) {
   const others = (team?.members || []).filter((m) => !m.me);
   const select = h("select", { name: "partner", required: true },
     others.map((m) => h("option", { value: m.id, selected: m.on_duty }, `${m.display_name}${m.on_duty ? "" : " ·"}`)));
-  return others.length ? field(t("partner"), select) : h("p", { className: "error" }, t("nopartner"));
+  if (others.length) return field(t("partner"), select);
+  const blocker = h("input", { name: "partner_missing", required: true, tabIndex: -1, className: "blocker" });
+  blocker.setCustomValidity(t("nopartner"));
+  return h("div", {}, h("p", { className: "error" }, t("nopartner")), blocker);
 }
 
 function officers(form) {
@@ -87,10 +92,19 @@ export function reweighed(task, { facts }, done) {
                        ...(form.elements.axles ? { axles: num(form, "axles") } : {}) } }), done);
 }
 
+// Each line with an item needs its quantity and unit; a seizure needs at least one line (see sync below).
 function inventory() {
   const rows = h("div", { className: "inventory" });
-  const line = () => h("div", { className: "line" }, text("item", { placeholder: t("item") }),
-    number("quantity", { placeholder: t("quantity") }), text("unit", { placeholder: t("unit"), value: "" }));
+  const line = () => {
+    const row = h("div", { className: "line" }, text("item", { placeholder: t("item") }),
+      number("quantity", { placeholder: t("quantity"), min: "0.001" }), text("unit", { placeholder: t("unit"), value: "" }));
+    row.addEventListener("input", () => {
+      const named = Boolean(row.querySelector("[name=item]").value.trim());
+      row.querySelector("[name=quantity]").required = named;
+      row.querySelector("[name=unit]").required = named;
+    });
+    return row;
+  };
   rows.append(line());
   return h("fieldset", { className: "only", dataset: { kinds: "seized" } }, h("legend", {}, t("inventory")), rows,
     h("button", { type: "button", className: "secondary", onclick: () => rows.append(line()) }, t("add_item")));
@@ -127,6 +141,7 @@ export function disposed(task, { team }, done) {
     form.elements.unloaded_kg.required = kind === "unloaded";
     form.elements.decision_no.required = kind !== "unloaded";
     form.elements.penalty_yuan.required = kind === "released_with_penalty";
+    form.querySelector(".inventory [name=item]").required = kind === "seized";
   };
   form.addEventListener("change", sync);
   sync();

@@ -24,52 +24,89 @@ const actions = {
     const form = FORMS[to](task ?? { id: taskScreen.openId() }, actions.formContext, (body) => {
       actions.formSlot.replaceChildren();
       if (body) actions.step(taskScreen.openId(), body);
-      else if (taskScreen.stale()) applyTask(inbox.get(taskScreen.openId()));  // news that waited for the form
+      else if (taskScreen.stale()) render(inbox.get(taskScreen.openId()));  // news that waited for the form
     });
     actions.formSlot.replaceChildren(form);
     form.scrollIntoView({ block: "start" });
   },
 };
 
+const TERMINAL = new Set(["closed", "cancelled"]);
+const queued = new Map();      // task id -> items of this officer waiting to be sent for it
+const serverCopy = new Map();  // task id -> the newest task the server sent while the phone was ahead of it
+
 // Stored before anything is sent: a dead phone or network loses nothing. The task moves on at once on the
-// phone (marked as waiting to send), so the next step can be recorded offline too; the server's answer,
-// when it comes, replaces the local state.
+// phone (marked as waiting to send), so the next step can be recorded offline too; the server's answers
+// replace the local state once everything queued for the task has been sent.
 async function queue(taskId, to, store) {
-  await store();
+  document.querySelectorAll(`#task-${taskId} button, #task button.big, #task .confirm button`)
+    .forEach((button) => { button.disabled = true; });  // one tap, one action
+  try {
+    await store();
+  } catch (error) {
+    notice(`${i18n.t("not_saved")}: ${error.message}`, { sticky: true });
+    const task = inbox.get(taskId);
+    if (task) render(task);
+    return;
+  }
   const task = inbox.get(taskId);
   const next = config?.next?.[to];
-  if (task && to && next) applyTask({ ...task, status: to, next, local: true });
-  else document.querySelectorAll("#task button.big").forEach((button) => { button.disabled = true; });
+  if (task && to && next) render({ ...task, status: to, next, local: true });
   await showPending();
   await sendQueued();
 }
 
 async function showPending(progress = null) {
-  const count = (await outbox.pending()).length;
-  $("#pending").hidden = count === 0;
-  $("#pending").textContent = progress ?? i18n.t("pending", { n: count });
+  const items = await outbox.pending();
+  const before = new Map(queued);
+  queued.clear();
+  for (const item of items) queued.set(item.taskId, (queued.get(item.taskId) ?? 0) + 1);
+  for (const id of before.keys()) if (!queued.has(id)) settle(id);
+  $("#pending").hidden = items.length === 0;
+  $("#pending").textContent = progress ?? i18n.t("pending", { n: items.length });
+}
+
+// Everything queued for the task has been sent: show what the server holds now.
+function settle(id) {
+  const copy = serverCopy.get(id);
+  serverCopy.delete(id);
+  if (copy) render(copy);
+  refreshTask(id);
 }
 
 async function sendQueued() {
   await outbox.flush({
     onProgress: (index, total) => { if (total > 1) showPending(i18n.t("sending", { i: index + 1, n: total })); },
     onSent: (item, answer) => {
-      const task = item.kind === "confirm" ? answer.task : item.kind === "step" ? answer : null;
+      const task = item.kind === "confirm" ? answer?.task : item.kind === "step" ? answer : null;
       if (task) applyTask(task);
     },
     onRefused: (item, error) => {
       // Say plainly what became of the queued action: the task moved away, or changed state meanwhile.
-      const gone = error.status === 404 || error.status === 403;
+      const gone = error.status === 404;
       const status = error.data?.status ? ` (${i18n.statusLabel(error.data.status)})` : "";
-      notice(gone ? i18n.t("reassigned") : `${i18n.t("refused")}${status}: ${error.message}`, { sticky: true });
-      if (gone) applyTask({ id: item.taskId, team_id: null });
-      else refreshTask(item.taskId);
+      const what = item.kind === "photo" ? i18n.t("photo") : i18n.statusLabel(item.body?.to) || i18n.t("confirm");
+      notice(gone ? i18n.t("reassigned") : `${i18n.t("refused")} · ${what}${status}: ${error.message}`, { sticky: true });
+      if (gone) render({ id: item.taskId, team_id: null });
     },
+    onStopped: (error) => { if (error.status === 401) logout({ force: true, expired: true }); },
   });
   await showPending();
 }
 
+// A task from the server (an answer, a live event, a catch-up): an older version than the one shown is
+// ignored, and while the phone is ahead (steps waiting to be sent) the phone's own state stays on screen.
 function applyTask(task) {
+  const known = inbox.get(task.id);
+  if (known && task.team_id === api.user?.team_id && (task.version ?? 0) < (known.version ?? 0) && !known.local) return;
+  if (known?.local && queued.get(task.id) && task.team_id === api.user?.team_id && !TERMINAL.has(task.status)) {
+    if ((task.version ?? 0) >= (serverCopy.get(task.id)?.version ?? 0)) serverCopy.set(task.id, task);
+    return;
+  }
+  render(task);
+}
+
+function render(task) {
   const stays = inbox.upsert(task, actions);
   if (taskScreen.openId() === task.id) {
     if (!stays) location.hash = "";
@@ -79,7 +116,11 @@ function applyTask(task) {
 }
 
 async function refreshTask(id) {
-  try { applyTask(await api.call(`/api/v1/tasks/${id}`)); } catch (error) { if (error.status === 404) applyTask({ id, team_id: null }); }
+  try {
+    render(await api.call(`/api/v1/tasks/${id}`));
+  } catch (error) {
+    if (error.status === 404) render({ id, team_id: null });
+  }
 }
 
 function remember_(message) {
@@ -153,7 +194,13 @@ async function connect() {
   }
   socket.on("auth.expired", async () => {
     socket.disconnect();
-    try { await api.call("/api/v1/auth/me"); socket.connect(); } catch { logout(); }  // refreshed, or logged out
+    try {
+      await api.call("/api/v1/auth/me");  // refreshes the token when the refresh token is still good
+      socket.connect();
+    } catch (error) {
+      if (error.status === 401) logout({ force: true, expired: true });
+      else setTimeout(() => socket.connect(), 5000);  // offline or the server restarting: not a logout
+    }
   });
 }
 
@@ -187,17 +234,30 @@ async function showInbox() {
   push.subscribe().catch(() => {});
 }
 
-async function logout() {
+// Logging out with steps or photos still waiting asks for a second tap: they stay on the phone, marked as
+// this officer's, and are sent when this officer logs in again (never under another officer's name).
+let logoutArmedAt = 0;
+async function logout({ force = false, expired = false } = {}) {
+  const waitingItems = (await outbox.pending().catch(() => [])).length;
+  if (waitingItems && !force && Date.now() - logoutArmedAt > 8000) {
+    logoutArmedAt = Date.now();
+    notice(i18n.t("logout_pending", { n: waitingItems }), { sticky: true });
+    return;
+  }
   socket?.disconnect();
   const endpoint = push.endpoint();
   await push.unsubscribe().catch(() => {});
   await api.logout(endpoint);
   await forgetAll().catch(() => {});
   inbox.clear();
+  queued.clear();
+  serverCopy.clear();
+  taskScreen.reset();
   location.hash = "";
   $("#inbox").hidden = true;
   $("#task").hidden = true;
   $("#login").hidden = false;
+  if (expired) notice(i18n.t("login_again"), { sticky: true });
 }
 
 // #task/ID shows the task screen; anything else the inbox.
@@ -222,7 +282,7 @@ function route() {
 let waiting = null;
 function offerUpdate(worker = waiting) {
   waiting = worker;
-  $("#update").hidden = !waiting || Boolean(taskScreen.openId());
+  $("#update").hidden = !waiting || location.hash.startsWith("#task/");
 }
 
 function watchUpdates(registration) {
@@ -250,7 +310,7 @@ $("#login-form").addEventListener("submit", async (event) => {
     $("#login-error").textContent = `${i18n.t("failed")}: ${error.message}`;
   }
 });
-$("#logout").addEventListener("click", logout);
+$("#logout").addEventListener("click", () => logout());
 $("#back").addEventListener("click", () => { location.hash = ""; });
 window.addEventListener("hashchange", route);
 window.addEventListener("online", () => sendQueued());
@@ -266,7 +326,7 @@ $("#duty").addEventListener("change", async (event) => {
 $("#lang").addEventListener("click", () => {
   i18n.toggle();
   for (const task of inbox.all()) inbox.render(task, actions);
-  if (taskScreen.openId()) route();
+  if (taskScreen.openId() && !taskScreen.busy()) route();  // never throw away a form being filled in
 });
 setInterval(inbox.tick, 1000);
 i18n.apply();
@@ -278,4 +338,8 @@ if ("serviceWorker" in navigator) {
     if (event.data?.type === "push-resubscribe" && api.loggedIn()) push.sync().catch(() => {});
   });
 }
-if (api.loggedIn()) showInbox().catch(logout);
+// Unsent items are retried every 20 s while online (the socket may stay up while the server failed).
+setInterval(() => { if (api.loggedIn() && navigator.onLine && queued.size) sendQueued(); }, 20000);
+if (api.loggedIn()) {
+  showInbox().catch((error) => (error.status === 401 ? logout({ force: true, expired: true }) : notice(error.message)));
+}

@@ -170,6 +170,12 @@ function dropMap() {
   screen?.unwatch?.();
 }
 
+// Logging out: forget the team too (the next officer on this phone may belong to another).
+export function reset() {
+  close();
+  team = null;
+}
+
 export function close() {
   renders += 1;  // a render still loading is for a screen that is gone
   dropMap();

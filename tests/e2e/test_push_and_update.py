@@ -20,6 +20,17 @@ def _phone(browser, *permissions):  # noqa: F811
     return context, context.new_page()
 
 
+def _until(page, script, timeout_s=8.0):
+    """Evaluate `script` (which may return a promise) until it is truthy; fail after the timeout.
+    (page.wait_for_function treats a returned promise as truthy at once, so it cannot wait on one.)"""
+    for _ in range(int(timeout_s * 10)):
+        value = page.evaluate(script)
+        if value:
+            return value
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never true: {script}")
+
+
 def _registration_id(page):
     cdp = page.context.new_cdp_session(page)
     found = []
@@ -41,10 +52,9 @@ def test_a_pushed_task_becomes_a_notification(live, browser):  # noqa: F811
     payload = {"type": "task.created", "task_id": task["id"], "title": "晋C76276 超限 38.89%"}
     cdp.send("ServiceWorker.deliverPushMessage", {"origin": live, "registrationId": registration,
                                                   "data": json.dumps(payload, ensure_ascii=False)})
-    page.wait_for_function("navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.length > 0)")
-    shown = page.evaluate("""navigator.serviceWorker.ready.then((r) => r.getNotifications())
-        .then((list) => list.map((n) => ({ title: n.title, tag: n.tag, data: n.data,
-                                          sticky: n.requireInteraction })))""")
+    shown = _until(page, """navigator.serviceWorker.ready.then((r) => r.getNotifications())
+        .then((list) => list.map((n) => ({ title: n.title, tag: n.tag, data: n.data, sticky: n.requireInteraction })))
+        .then((list) => list.length && list)""")
     assert shown == [{"title": payload["title"], "tag": f"task-{task['id']}", "data": {"task_id": task["id"]},
                       "sticky": True}]
     context.close()
@@ -63,7 +73,7 @@ def test_a_new_version_is_offered_on_the_inbox_and_installed_on_request(live, br
 
     monkeypatch.setattr(web, "shell_version", lambda: "feedfacecafebeef")  # the server now has a new release
     page.evaluate("navigator.serviceWorker.getRegistration('/app/').then((r) => r.update())")
-    page.wait_for_function("navigator.serviceWorker.getRegistration('/app/').then((r) => r.waiting !== null)")
+    _until(page, "navigator.serviceWorker.getRegistration('/app/').then((r) => r.waiting !== null)")
     page.wait_for_timeout(300)
     expect(page.locator("#update")).to_be_hidden()  # a task is open: no prompt, no reload
     page.locator("#back").click()
@@ -71,7 +81,7 @@ def test_a_new_version_is_offered_on_the_inbox_and_installed_on_request(live, br
     _shot(page, "app-update-offered-360")
     with page.expect_navigation():
         page.locator("#update-now").click()
-    page.wait_for_function("caches.keys().then((keys) => keys.length === 1 && keys[0].endsWith('feedfacecafebeef'))")
+    _until(page, "caches.keys().then((keys) => keys.length === 1 && keys[0].endsWith('feedfacecafebeef'))")
     expect(page.locator("#inbox")).to_be_visible()  # still logged in after the reload
     assert page.evaluate("sessionStorage.getItem('user')") is not None  # the same session, no second login
     context.close()

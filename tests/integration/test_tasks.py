@@ -116,6 +116,16 @@ def test_idempotency_key(api):
     assert other.status_code == 409
 
 
+def test_a_retry_after_reassignment_gets_the_first_answer(api, ids):
+    task = api.as_user("commander", "POST", "/api/v1/tasks", json={"warning_id": _warning(api)}).get_json()
+    first = _step(api, "officer1", task["id"], key="k-accept", to="accepted")
+    _step(api, "commander", task["id"], to="dispatched", team_id=ids["T2"], reason="改派")
+    again = _step(api, "officer1", task["id"], key="k-accept", to="accepted")
+    assert again.status_code == 200 and again.get_json() == first.get_json()  # applied once, and said so
+    assert _step(api, "officer2", task["id"], key="k-accept", to="accepted").status_code == 409
+    assert _step(api, "officer1", task["id"], key="k-other", to="accepted").status_code == 404
+
+
 def test_reassignment_moves_the_task_and_tells_both_teams(api, ids):
     task = api.as_user("commander", "POST", "/api/v1/tasks", json={"warning_id": _warning(api)}).get_json()
     _step(api, "officer1", task["id"], to="declined", reason="车辆故障")
