@@ -13,7 +13,7 @@ import requests
 from playwright.sync_api import expect
 
 from backend.extensions import db
-from backend.models import AuditEntry, Evidence, TaskTransition
+from backend.models import AuditEntry, Evidence, TaskTransition, User
 from backend.services import audit
 from tests import world
 from tests.e2e.test_officer_app import _dispatch, _shot, browser  # noqa: F401 - fixtures and helpers
@@ -167,4 +167,39 @@ def test_a_whole_task_with_a_stretch_offline(live, phones, tmp_path):  # noqa: F
         assert [a for a in actions if a.startswith("task.") and a != "task.step_confirmed"] == [
             "task.dispatched", *[f"task.{s.to_status}" for s in steps]]
         assert audit.verify().ok
+        db.session.remove()
+
+
+def test_double_taps_and_logging_out_with_items_waiting(live, phones):  # noqa: F811
+    (context, page), _ = phones
+    _login(page, live, "officer1")
+    task, token = _dispatch(live)
+    headers = {"Authorization": f"Bearer {token}"}
+    card = page.locator(f"#task-{task['id']}")
+    expect(card).to_be_visible(timeout=8000)
+    context.set_offline(True)
+    card.locator("button.accept").dblclick()  # a gloved double tap
+    expect(page.locator("#pending")).to_have_text("1 条待发送")
+    page.locator("#logout").click()
+    expect(page.locator("#notice")).to_contain_text("再次点击")  # items wait: a second tap is needed
+    expect(page.locator("#inbox")).to_be_visible()
+    page.locator("#logout").click()
+    expect(page.locator("#login")).to_be_visible()
+    context.set_offline(False)
+
+    _login(page, live, "officer2")  # the partner borrows the phone: officer1's step is not sent in their name
+    expect(page.locator("#pending")).to_be_hidden()
+    page.wait_for_timeout(1000)
+    status = requests.get(f"{live}/api/v1/tasks/{task['id']}", headers=headers, timeout=5).json()["status"]
+    assert status == "dispatched"
+    page.locator("#logout").click()
+    expect(page.locator("#login")).to_be_visible()
+
+    _login(page, live, "officer1")  # back: the step goes out, once
+    expect(page.locator("#pending")).to_be_hidden(timeout=10000)
+    expect(page.locator(f"#task-{task['id']}")).to_have_attribute("data-status", "accepted", timeout=8000)
+    with live.app.app_context():
+        officer1 = db.session.query(User.id).filter_by(username="officer1").scalar()
+        steps = db.session.query(TaskTransition).filter_by(task_id=task["id"]).all()
+        assert [(s.to_status, s.actor_id) for s in steps] == [("accepted", officer1)]  # once, in their name
         db.session.remove()
