@@ -3,7 +3,7 @@
 import * as geo from "./geo.js";
 import * as outbox from "./outbox.js";
 import { kindLabel, t } from "./i18n.js";
-import { h } from "./ui.js";
+import { h, notice } from "./ui.js";
 
 const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
 
@@ -39,7 +39,13 @@ export function picker(taskId, kind, refs) {
   list.className = "thumbs";
   const take = async (source) => {
     for (const file of source.files) {
-      const shot = await capture(taskId, kind, file);
+      let shot;
+      try {
+        shot = await capture(taskId, kind, file);
+      } catch (error) {  // storage full or unavailable: say so, the officer can retake it
+        notice(`${t("not_saved")}: ${error.message}`, { sticky: true });
+        continue;
+      }
       refs.push(shot.ref);
       const figure = document.createElement("figure");
       const img = Object.assign(document.createElement("img"), { src: shot.url, alt: kind });

@@ -77,8 +77,14 @@ function confirmations(data, actions) {
   const mine = (data.task.details?.unconfirmed || []).filter((u) => u.officers.includes(api.user.id));
   return mine.map((u) => {
     const step = data.steps.find((s) => s.id === u.step_id);
+    const form = step?.details?.form ?? {};
+    // What the partner is confirming, in a line: the disposal and its decision, or who was inspected.
+    const facts = [step?.details?.disposal && t(step.details.disposal), form.decision_no, form.driver_name,
+      (form.inventory || []).map((line) => `${line.item} ${line.quantity}${line.unit}`).join("、"),
+      step?.evidence?.length ? `${t("evidence")} ${step.evidence.length}` : null].filter(Boolean).join(" · ");
     return h("div", { className: "confirm card", dataset: { step: u.step_id } },
       h("p", {}, t("confirm_step", { who: step?.actor ?? "", step: statusLabel(u.to) })),
+      facts ? h("p", { className: "muted" }, facts) : null,
       h("button", { className: "big", onclick: (event) => { event.target.disabled = true; actions.confirm(data.task.id, u.step_id); } }, t("confirm")));
   });
 }
