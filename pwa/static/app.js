@@ -3,6 +3,7 @@ const TEXT = {
   en: { tagline: "Source-to-road overload enforcement", login: "Log in", username: "Username", password: "Password",
         signin: "Log in", "demo-hint": "Demo users: commander, officer1…officer4, auditor, admin; password demo.",
         warnings: "Warnings", live: "Refreshes every 5 seconds", logout: "Log out", links: "API and docs",
+        "officer-app": "Officer app for phones (log in as officer1…officer4)",
         docs: "Interactive API docs (OpenAPI)", health: "Health check", none: "No warnings yet.",
         team: "team", failed: "Login failed" },
 };

@@ -163,3 +163,17 @@ def test_task_reassigned_while_offline_is_explained(live, phone):  # noqa: F811
     server = requests.get(f"{live}/api/v1/tasks/{task['id']}", headers={"Authorization": f"Bearer {token}"},
                           timeout=5).json()
     assert server["status"] == "dispatched" and server["team_id"] == team2  # the queued step was not applied
+
+
+def test_the_landing_page_leads_officers_to_their_app(live, phone):  # noqa: F811
+    _context, page = phone
+    page.goto(f"{live}/")
+    link = page.locator("a[href='/app/']")
+    expect(link).to_contain_text("执法人员手机端")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
+    _shot(page, "landing-360")
+    page.click("#lang")
+    expect(link).to_contain_text("Officer app")
+    link.click()
+    page.wait_for_url(re.compile(r"/app/$"))
+    expect(page.locator("input[name=username]")).to_be_visible()
