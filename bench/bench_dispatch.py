@@ -1,15 +1,19 @@
 """Dispatch latency: from POST /api/v1/weighings (auto-dispatch on) to task.created at the right officers.
 
 Run: .venv/bin/python bench/bench_dispatch.py [--quick]
-Real server processes (wsgi.py) on PostGIS, N officer clients (half per team) and the command center
-connected over Socket.IO. Measured twice in the same run: one process, and two processes with Redis
-(clients on B, weighings posted to A). Fails if any client receives an event it may not see.
+Real server processes on PostGIS (wsgi.py in threading mode, and gunicorn with the gevent worker as
+docs/deploy.md runs it), N officer clients (half per team) and the command center connected over
+Socket.IO. Each server shape is measured alone and as two processes with Redis (clients on B, weighings
+posted to A). Fails if any client receives an event it may not see.
+Baseline in the same run: the latency to the first client reached (the server's own path) and the spread
+from first to last client, which is the fan-out to 500 sockets and the clients' single event loop.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import socket
 import statistics
@@ -41,6 +45,8 @@ from backend.services import demo  # noqa: E402
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 SECRET = "bench-secret-key-0123456789abcdef-0123456789"
 REDIS = "redis://127.0.0.1:6379/0"
+MODES = (("1 process", 1, None, False), ("2 processes + Redis", 2, REDIS, False),
+         ("gunicorn gevent, 1 proc", 1, None, True), ("gunicorn gevent, 2 + Redis", 2, REDIS, True))
 
 
 def free_port() -> int:
@@ -76,7 +82,12 @@ def token(user_id: int, role: str, team_id: int | None) -> str:
                        "typ": "access"}, SECRET, algorithm="HS256")
 
 
-def start_servers(url: str, count: int, redis_url: str | None) -> tuple[list[subprocess.Popen[bytes]], list[str]]:
+GEVENT_WORKER = "geventwebsocket.gunicorn.workers.GeventWebSocketWorker"
+
+
+def start_servers(url: str, count: int, redis_url: str | None,
+                  gevent: bool = False) -> tuple[list[subprocess.Popen[bytes]], list[str]]:
+    """`count` server processes: wsgi.py (threading), or gunicorn with the gevent worker as docs/deploy.md runs it."""
     channel = f"bench-{uuid.uuid4().hex[:8]}"
     procs, urls = [], []
     for i in range(count):
@@ -86,15 +97,20 @@ def start_servers(url: str, count: int, redis_url: str | None) -> tuple[list[sub
                "ZHICHAO_INSTANCE": tempfile.mkdtemp(), "ZHICHAO_NOTIFIER": "1" if i == 0 else "0"}
         if redis_url:
             env["REDIS_URL"] = redis_url
-        procs.append(subprocess.Popen([sys.executable, str(ROOT / "wsgi.py")], cwd=ROOT, env=env,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        command = [sys.executable, str(ROOT / "wsgi.py")]
+        if gevent:
+            env["ZHICHAO_ASYNC_MODE"] = "gevent"
+            command = [sys.executable, "-m", "gunicorn", "-k", GEVENT_WORKER, "-w", "1", "-b", f"127.0.0.1:{port}",
+                       "wsgi:app"]
+        procs.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL))
         urls.append(f"http://127.0.0.1:{port}")
     for u in urls:
         for _ in range(300):
             try:
                 requests.get(f"{u}/healthz", timeout=1)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still loading the app
                 time.sleep(0.1)
     return procs, urls
 
@@ -122,6 +138,10 @@ async def run_clients(connect_url: str, post_url: str, world: dict[str, Any], we
     for start in range(0, len(world["officers"]), 50):
         await asyncio.gather(*(connect(uid, "officer", tid) for uid, tid in world["officers"][start:start + 50]))
     await connect(world["commander"], "commander", None)
+    # 501 clients in one process stand for 501 phones: a full collection over all of them would be a pause
+    # no phone has, so the connected clients are moved out of the collector's sight.
+    gc.collect()
+    gc.freeze()
     sent: dict[int, tuple[float, int]] = {}
     loop = asyncio.get_running_loop()
     for i in range(weighings):
@@ -136,15 +156,19 @@ async def run_clients(connect_url: str, post_url: str, world: dict[str, Any], we
     await asyncio.sleep(2.0)
     await asyncio.gather(*(c.disconnect() for c in clients))
     per_team = {tid: sum(1 for _, t in world["officers"] if t == tid) for tid in world["teams"].values()}
-    latencies, missing = [], 0
+    latencies, firsts, spreads, missing = [], [], [], 0
     for warning_id, (t0, _) in sent.items():
         got = received.get(warning_id, [])
+        if got:  # the first arrival is the server's path; the spread after it is the fan-out to 500 sockets
+            firsts.append((min(at for _, at in got) - t0) * 1000)
+            spreads.append((max(at for _, at in got) - min(at for _, at in got)) * 1000)
         officers_got = [at for team, at in got if team]
         expected = max(per_team.values())  # every task went to one team; the count checks it reached all of it
         if len(officers_got) < expected or len(got) - len(officers_got) != 1:
             missing += 1
         latencies.extend((at - t0) * 1000 for _, at in got)
-    return {"latencies": latencies, "leaks": leaks, "missing": missing, "deliveries": len(latencies)}
+    return {"latencies": latencies, "leaks": leaks, "missing": missing, "deliveries": len(latencies),
+            "firsts": firsts, "spreads": spreads}
 
 
 def pct(values: list[float], q: int) -> float:
@@ -163,8 +187,8 @@ def main() -> None:
     results = {}
     try:
         world = prepare(url, officers)
-        for label, count, redis_url in (("1 process", 1, None), ("2 processes + Redis", 2, REDIS)):
-            procs, urls = start_servers(url, count, redis_url)
+        for label, count, redis_url, gevent in MODES:
+            procs, urls = start_servers(url, count, redis_url, gevent)
             try:
                 results[label] = asyncio.run(run_clients(urls[-1], urls[0], world, weighings))
             finally:
@@ -180,6 +204,12 @@ def main() -> None:
     for label, r in results.items():
         print(f"{label:24} {r['deliveries']:10} {pct(r['latencies'], 50):8.1f} {pct(r['latencies'], 99):8.1f} "
               f"{r['missing']:8} {len(r['leaks']):6}")
+    print("\nbaseline, the same runs taken apart: first client reached (POST, commit, notifier, first send) and the"
+          "\nspread from first to last client of the same task (fan-out and the clients' own event loop)")
+    print(f"{'mode':24} {'first p50':>10} {'first p99':>10} {'spread p50':>11} {'spread p99':>11}")
+    for label, r in results.items():
+        print(f"{label:24} {pct(r['firsts'], 50):10.1f} {pct(r['firsts'], 99):10.1f} "
+              f"{pct(r['spreads'], 50):11.1f} {pct(r['spreads'], 99):11.1f}")
     if any(r["leaks"] for r in results.values()):
         raise SystemExit("a client received an event it may not see")
 
