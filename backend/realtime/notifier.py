@@ -15,7 +15,7 @@ from backend.clock import now
 from backend.extensions import db, socketio
 from backend.models import Event
 from backend.realtime.live import COMMAND_ROOM, NAMESPACE, team_room
-from backend.services import escalation, push
+from backend.services import escalation, push, wal
 from backend.services.events import PUBLISHED, as_message
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,9 @@ class Notifier:
             .where(Event.sent_at.is_(None)).order_by(Event.id).limit(BATCH)
             .with_for_update(skip_locked=True)
         ).all()
+        if rows and wal.uses_barrier(db.session.connection()):
+            # These rows may be committed asynchronously and not yet on disk: never announce those.
+            wal.flush_bind(db.session.get_bind())
         for row in rows:
             message = as_message(row.id, row.kind, row.payload, row.created_at)
             rooms: list[str] = [COMMAND_ROOM] + ([team_room(row.team_id)] if row.team_id is not None else [])

@@ -13,9 +13,11 @@ from backend.clock import now
 from backend.domain import chain
 from backend.extensions import db
 from backend.models import AuditEntry, AuditHead
+from backend.services import wal
 
 HEAD_ID = 1
 _PENDING = "zhichao_audit_pending"
+_FLUSH = "zhichao_audit_flush"  # the connection whose asynchronous commit must be flushed before answering
 VERIFY_PAGE = 5000
 
 
@@ -40,6 +42,9 @@ def _write_pending(session: Session) -> None:
     if not pending:
         return
     conn = session.connection()
+    if wal.uses_barrier(conn):  # the head lock must not be held through the disk flush (see services/wal.py)
+        wal.commit_asynchronously(conn)
+        session.info[_FLUSH] = conn
     head = conn.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == HEAD_ID).with_for_update()).first()
     if head is None:
         raise RuntimeError("the audit head row is missing: run `flask db upgrade`")
@@ -57,11 +62,21 @@ def _write_pending(session: Session) -> None:
     conn.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=seq, hash=prev))
 
 
+@event.listens_for(Session, "after_commit")
+def _flush_before_answering(session: Session) -> None:
+    """An audited commit returns only once it is on disk: commit() is where callers take "stored" from."""
+    conn = session.info.pop(_FLUSH, None)
+    # Inside an enclosing transaction (a test's, rolled back at its end) nothing was committed to flush.
+    if conn is not None and not conn.in_transaction():
+        wal.flush(conn)
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _discard(session: Session, transaction: SessionTransaction) -> None:
     # A rolled-back transaction leaves no entries behind; flush()'s subtransactions are not ends.
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
+        session.info.pop(_FLUSH, None)
 
 
 def entry_fields(entry: AuditEntry) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from sqlalchemy import event as sa_event
 
 from backend.extensions import db
 from backend.models import Weighing
@@ -78,4 +79,33 @@ def test_concurrent_duplicates_are_stored_once_and_answered_alike(shared_app):
     assert len({body["id"] for _, body in answers}) == 1
     with shared_app.app_context():
         assert db.session.query(Weighing).filter_by(record_id="DUP-1").count() == 1
+        assert audit.verify().ok
+
+
+def test_an_acknowledged_weighing_is_on_disk_before_the_answer(shared_app):
+    """Audited transactions commit asynchronously (the chain lock is not held through the flush), so the
+    answer must wait for the WAL flush: after each 201 the flushed position is past that commit."""
+    positions: list[int] = []
+
+    def before_commit_record(conn):
+        positions.append(int(conn.exec_driver_sql(
+            "SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn").scalar()))
+
+    with shared_app.app_context():
+        engine = db.engine
+    sa_event.listen(engine, "commit", before_commit_record)
+    try:
+        client = shared_app.test_client()
+        for n in range(20):
+            positions.clear()
+            r = client.post("/api/v1/weighings", json=_weighing(f"WAL-{n}"),
+                            headers={"X-Api-Key": world.SITE_KEYS["S1"]})
+            assert r.status_code == 201, r.get_json()
+            with engine.connect() as conn:
+                flushed = int(conn.exec_driver_sql("SELECT pg_current_wal_flush_lsn() - '0/0'::pg_lsn").scalar())
+            # positions[0]: the weighing's own commit (a barrier after it is a commit too)
+            assert flushed > positions[0], f"weighing {n} was answered before its commit reached the disk"
+    finally:
+        sa_event.remove(engine, "commit", before_commit_record)
+    with shared_app.app_context():
         assert audit.verify().ok
