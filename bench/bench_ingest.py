@@ -44,6 +44,16 @@ def make_db() -> tuple[str, str]:
     return name, f"postgresql://postgres@127.0.0.1:5432/{name}"
 
 
+def prepare_db(url: str) -> Any:
+    """Migrate and seed the demo world; the app, for callers that drive it in-process."""
+    app = create_app({}, Settings(database_url=url, secret_key="bench-secret-key-0123456789abcdef", demo=True))
+    with app.app_context():
+        flask_migrate.upgrade()
+        demo.seed()
+        db.session.remove()
+    return app
+
+
 def checkpoint(url: str) -> None:
     """Start from a quiet database: flush dirty pages so a checkpoint does not land inside a measurement."""
     with psycopg.connect(url, autocommit=True) as conn:
@@ -219,13 +229,7 @@ def main() -> None:
     batches, weighings = (3, 200) if args.quick else (20, 2000)
     name, url = make_db()
     try:
-        app = create_app({}, Settings(database_url=url, secret_key="bench-secret-key-0123456789abcdef", demo=True))
-        with app.app_context():
-            flask_migrate.upgrade()
-            demo.seed()
-        client = app.test_client()
-        with app.app_context():
-            db.session.remove()
+        client = prepare_db(url).test_client()
         # Weighings first: the fix runs leave ~100k fresh rows whose autovacuum and checkpoint I/O would
         # land in the weighing latencies (a separate concern, measured by the fix figures).
         checkpoint(url)
