@@ -23,8 +23,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 # A transactional logical message is the smallest WAL record that makes its transaction flush at commit;
-# it touches no table, so barriers never wait on one another's locks.
-_BARRIER = text("SELECT pg_logical_emit_message(true, 'zhichao.flush', '')")
+# it touches no table, so barriers never wait on one another's locks. The barrier commits synchronously
+# whatever the server's default (a DBA's synchronous_commit = off must not void the acknowledgement).
+_BARRIER = text("SELECT set_config('synchronous_commit', 'on', true), "
+                "pg_logical_emit_message(true, 'zhichao.flush', '')")
 _ASYNC = "SELECT set_config('synchronous_commit', 'off', true)"
 
 

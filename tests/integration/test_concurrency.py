@@ -1,17 +1,19 @@
-"""Concurrent writers on one PostGIS database: the chain stays linear, duplicates are stored once."""
+"""Concurrent writers on one PostGIS database: one linear chain, duplicates stored once, answers durable."""
 
 from __future__ import annotations
 
 import threading
 
+import psycopg
 import pytest
 from sqlalchemy import event as sa_event
+from sqlalchemy import text
 
 from backend.extensions import db
 from backend.models import Weighing
 from backend.services import audit
 from tests import world
-from tests.conftest import _drop_pg, _pg_database, make_app
+from tests.conftest import PG_ADMIN, _drop_pg, _pg_database, make_app
 
 
 @pytest.fixture(scope="module")
@@ -82,23 +84,21 @@ def test_concurrent_duplicates_are_stored_once_and_answered_alike(shared_app):
         assert audit.verify().ok
 
 
-def test_an_acknowledged_weighing_is_on_disk_before_the_answer(shared_app):
-    """Audited transactions commit asynchronously (the chain lock is not held through the flush), so the
-    answer must wait for the WAL flush: after each 201 the flushed position is past that commit."""
+def _assert_each_answer_follows_its_flush(app, prefix):
     positions: list[int] = []
 
     def before_commit_record(conn):
         positions.append(int(conn.exec_driver_sql(
             "SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn").scalar()))
 
-    with shared_app.app_context():
+    with app.app_context():
         engine = db.engine
     sa_event.listen(engine, "commit", before_commit_record)
     try:
-        client = shared_app.test_client()
+        client = app.test_client()
         for n in range(20):
             positions.clear()
-            r = client.post("/api/v1/weighings", json=_weighing(f"WAL-{n}"),
+            r = client.post("/api/v1/weighings", json=_weighing(f"{prefix}-{n}"),
                             headers={"X-Api-Key": world.SITE_KEYS["S1"]})
             assert r.status_code == 201, r.get_json()
             with engine.connect() as conn:
@@ -107,5 +107,30 @@ def test_an_acknowledged_weighing_is_on_disk_before_the_answer(shared_app):
             assert flushed > positions[0], f"weighing {n} was answered before its commit reached the disk"
     finally:
         sa_event.remove(engine, "commit", before_commit_record)
-    with shared_app.app_context():
+    with app.app_context():
         assert audit.verify().ok
+
+
+def test_an_acknowledged_weighing_is_on_disk_before_the_answer(shared_app):
+    """Audited transactions commit asynchronously (the chain lock is not held through the flush), so the
+    answer must wait for the WAL flush: after each 201 the flushed position is past that commit."""
+    _assert_each_answer_follows_its_flush(shared_app, "WAL")
+
+
+def test_the_answer_waits_for_the_disk_even_where_the_server_defaults_to_asynchronous_commits(shared_app):
+    with shared_app.app_context():
+        name = db.session.execute(text("SELECT current_database()")).scalar()
+        db.session.remove()
+        db.engine.dispose()
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{name}" SET synchronous_commit TO off')
+    try:
+        with shared_app.app_context():
+            assert db.session.execute(text("SHOW synchronous_commit")).scalar() == "off"
+            db.session.remove()
+        _assert_each_answer_follows_its_flush(shared_app, "WAL-OFF")
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'ALTER DATABASE "{name}" RESET synchronous_commit')
+        with shared_app.app_context():
+            db.engine.dispose()
