@@ -19,7 +19,8 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backend.domain.fences import FenceIndex, FenceRecord, geodesic_area_m2, to_multipolygon
+from backend.domain.fence_geometry import geodesic_area_m2, to_multipolygon
+from backend.domain.fences import FenceIndex, FenceRecord
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from backend.clock import now
 from backend.domain.errors import Invalid, NotFound
-from backend.domain.fences import FenceGeometryError, parse_fence_geometry, to_multipolygon
+from backend.domain.fence_geometry import FenceGeometryError, parse_fence_geometry, to_multipolygon
 from backend.extensions import db
 from backend.models import Geofence, GeofenceVersion, Team
 from backend.schemas import field_errors

@@ -14,8 +14,9 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from backend.domain.fence_geometry import geodesic_area_m2
 from backend.domain.fence_index import KindGrid
-from backend.domain.fences import FenceIndex, FenceRecord, geodesic_area_m2
+from backend.domain.fences import FenceIndex, FenceRecord
 
 Geom: TypeAlias = shapely.Polygon | shapely.MultiPolygon
 IntArray = npt.NDArray[np.int64]

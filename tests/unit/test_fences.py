@@ -1,4 +1,4 @@
-"""Fence geometry validation messages and the geodesic helpers."""
+"""Fence geometry validation messages and the geodesic helpers (domain/fence_geometry.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from backend.domain.fences import (
+from backend.domain.fence_geometry import (
     FenceGeometryError,
     geodesic_area_m2,
     parse_fence_geometry,
