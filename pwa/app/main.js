@@ -9,7 +9,9 @@ import * as inbox from "./inbox.js";
 import * as outbox from "./outbox.js";
 import * as push from "./push.js";
 import * as taskScreen from "./task.js";
+import { ring } from "./ring.js";
 import { $, notice } from "./ui.js";
+import * as update from "./update.js";
 
 let cursor = Number(sessionStorage.getItem("cursor") || 0);
 let socket = null;
@@ -128,25 +130,6 @@ function remember_(message) {
     cursor = message.cursor;
     sessionStorage.setItem("cursor", String(cursor));
   }
-}
-
-// A new task rings and vibrates: the phone may be in a pocket at the roadside.
-let audio = null;
-function ring() {
-  navigator.vibrate?.([300, 100, 300, 100, 300]);
-  try {
-    audio ??= new AudioContext();
-    for (const [start, freq] of [[0, 880], [0.25, 1175], [0.5, 880]]) {
-      const tone = audio.createOscillator();
-      const gain = audio.createGain();
-      tone.frequency.value = freq;
-      gain.gain.setValueAtTime(0.3, audio.currentTime + start);
-      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + start + 0.22);
-      tone.connect(gain).connect(audio.destination);
-      tone.start(audio.currentTime + start);
-      tone.stop(audio.currentTime + start + 0.24);
-    }
-  } catch { /* no sound before the first tap on some phones: the vibration and the flash remain */ }
 }
 
 // Everything needed to work a task is saved as soon as it is ours, so it can be worked without a signal.
@@ -275,30 +258,9 @@ function route() {
     });
   }
   window.scrollTo(0, 0);
-  offerUpdate();
+  update.offer();
 }
 
-// An update is offered on the inbox only, never while a task screen (and maybe a half-filled form) is open.
-let waiting = null;
-function offerUpdate(worker = waiting) {
-  waiting = worker;
-  $("#update").hidden = !waiting || location.hash.startsWith("#task/");
-}
-
-function watchUpdates(registration) {
-  if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
-  registration.addEventListener("updatefound", () => {
-    const worker = registration.installing;
-    worker?.addEventListener("statechange", () => {
-      if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
-    });
-  });
-}
-
-$("#update-now").addEventListener("click", () => {
-  navigator.serviceWorker.addEventListener("controllerchange", () => location.reload(), { once: true });
-  waiting?.postMessage({ type: "update-now" });
-});
 $("#login-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
@@ -332,7 +294,7 @@ setInterval(inbox.tick, 1000);
 i18n.apply();
 geo.watch();
 if ("serviceWorker" in navigator) {
-  navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).then(watchUpdates).catch(() => {});
+  navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).then(update.watch).catch(() => {});
   navigator.serviceWorker.addEventListener("message", (event) => {
     if (event.data?.type === "open-task" && event.data.id) actions.open(event.data.id);
     if (event.data?.type === "push-resubscribe" && api.loggedIn()) push.sync().catch(() => {});
