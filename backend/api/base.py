@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask, jsonify
 from flask_smorest import Api
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from backend.domain.errors import DomainError
+from backend.extensions import db
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_S = 5
 
 
 def _flatten(errors: Any) -> Any:
@@ -43,3 +49,12 @@ class ZhichaoApi(Api):  # type: ignore[misc]
         @app.errorhandler(DomainError)
         def _domain_error(exc: DomainError) -> Any:
             return jsonify(exc.body()), exc.status
+
+        @app.errorhandler(OperationalError)
+        def _database_unavailable(exc: OperationalError) -> Any:
+            # Down, restarting, out of connections, a lock or serialisation timeout: the client's request was
+            # fine and may be sent again (ingest and field steps are idempotent), so say so instead of a 500.
+            log.warning("database unavailable: %s", exc.orig)
+            db.session.remove()
+            return (jsonify({"error": "the database is unavailable or busy; send the request again shortly",
+                             "retry_after_s": RETRY_AFTER_S}), 503, {"Retry-After": str(RETRY_AFTER_S)})

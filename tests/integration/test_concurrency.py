@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import text
 
+from backend import create_app
+from backend.config import Settings
 from backend.extensions import db
 from backend.models import Weighing
 from backend.services import audit
@@ -134,3 +136,17 @@ def test_the_answer_waits_for_the_disk_even_where_the_server_defaults_to_asynchr
             admin.execute(f'ALTER DATABASE "{name}" RESET synchronous_commit')
         with shared_app.app_context():
             db.engine.dispose()
+
+
+def test_a_database_that_does_not_answer_is_a_503_to_retry_not_a_500():
+    settings = Settings(database_url="postgresql://postgres@127.0.0.1:1/unreachable",
+                        secret_key="test-secret-key-that-is-long-enough-0123456789", demo=True)
+    client = create_app({"TESTING": True}, settings).test_client()
+    answers = [
+        client.post("/api/v1/weighings", json=_weighing("DOWN-1"), headers={"X-Api-Key": world.SITE_KEYS["S1"]}),
+        client.post("/api/v1/auth/login", json={"username": "commander", "password": world.PASSWORD}),
+    ]
+    for r in answers:
+        assert r.status_code == 503, r.get_data(as_text=True)
+        assert r.headers["Retry-After"] == "5"
+        assert "unavailable" in r.get_json()["error"]
