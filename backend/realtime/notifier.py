@@ -89,9 +89,8 @@ class Notifier:
             .where(Event.sent_at.is_(None)).order_by(Event.id).limit(BATCH)
             .with_for_update(skip_locked=True)
         ).all()
-        if rows and wal.uses_barrier(db.session.connection()):
-            # These rows may be committed asynchronously and not yet on disk: never announce those.
-            wal.flush_bind(db.session.get_bind())
+        if rows:  # rows committed asynchronously may not be on disk yet: never announce those
+            wal.ensure_read_durable()
         for row in rows:
             message = as_message(row.id, row.kind, row.payload, row.created_at)
             rooms: list[str] = [COMMAND_ROOM] + ([team_room(row.team_id)] if row.team_id is not None else [])

@@ -65,10 +65,13 @@ def _write_pending(session: Session) -> None:
 @event.listens_for(Session, "after_commit")
 def _flush_before_answering(session: Session) -> None:
     """An audited commit returns only once it is on disk: commit() is where callers take "stored" from."""
-    conn = session.info.pop(_FLUSH, None)
-    # Inside an enclosing transaction (a test's, rolled back at its end) nothing was committed to flush.
-    if conn is not None and not conn.in_transaction():
-        wal.flush(conn)
+    conn = session.info.get(_FLUSH)
+    # Still inside a transaction: a savepoint was released (its outer commit flushes, the marker waits for
+    # it), or a test's enclosing transaction (rolled back at its end, never flushed).
+    if conn is None or conn.in_transaction():
+        return
+    del session.info[_FLUSH]
+    wal.flush(conn)
 
 
 @event.listens_for(Session, "after_transaction_end")

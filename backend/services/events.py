@@ -8,6 +8,7 @@ from sqlalchemy import insert, or_, select
 
 from backend.extensions import db
 from backend.models import Event
+from backend.services import wal
 from backend.services.auth import Principal
 
 _INSERT = insert(Event).returning(Event.id)
@@ -37,6 +38,8 @@ def since(principal: Principal, cursor: int, limit: int) -> list[dict[str, Any]]
         select(Event.id, Event.kind, Event.payload, Event.created_at)
         .where(Event.id > cursor, visible_to(principal)).order_by(Event.id).limit(limit)
     ).all()
+    if rows:  # a cursor handed out must never be lost in a crash and reused for another event
+        wal.ensure_read_durable()
     return [as_message(r.id, r.kind, r.payload, r.created_at) for r in rows]
 
 

@@ -16,7 +16,7 @@ from backend.clock import now
 from backend.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.extensions import db
 from backend.models import Evidence, Task
-from backend.services import audit, tasks  # tasks imports this module too: names resolved at call time
+from backend.services import audit, tasks, wal  # tasks imports this module too: names resolved at call time
 from backend.services.auth import Principal
 
 # Magic numbers of the formats phones' cameras produce; anything else is not a photo we keep.
@@ -79,6 +79,7 @@ def _replay(meta: dict[str, Any], task_id: int) -> tuple[dict[str, Any], int] | 
         return None
     if done.sha256 != meta["sha256"] or done.task_id != task_id:
         raise Conflict(f"evidence {meta['id']} was uploaded with other content or for another task")
+    wal.ensure_read_durable()  # the first request may still be waiting for its flush: answer only what is kept
     return view(done), 200
 
 

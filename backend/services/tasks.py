@@ -13,7 +13,7 @@ from backend.domain.chain import canonical, sha256_hex
 from backend.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.extensions import db
 from backend.models import Task, TaskTransition, Team, User, WarningRecord
-from backend.services import audit, events, evidence, field_steps
+from backend.services import audit, events, evidence, field_steps, wal
 from backend.services.auth import Principal
 from backend.services.proposal import propose
 
@@ -112,6 +112,7 @@ def _replayed(principal: Principal, task_id: int, key: str | None, digest: str) 
         return None
     if done.actor_id != principal.user_id or done.request_sha256 != digest:
         raise Conflict("this Idempotency-Key was used with a different request", status=done.to_status)
+    wal.ensure_read_durable()  # the first request may still be waiting for its flush: answer only what is kept
     return dict(done.response)
 
 

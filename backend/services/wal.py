@@ -17,17 +17,24 @@ flush carries every earlier WAL record, its own transaction's commit included. S
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
+from backend.extensions import db
+
 # A transactional logical message is the smallest WAL record that makes its transaction flush at commit;
-# it touches no table, so barriers never wait on one another's locks. The barrier commits synchronously
-# whatever the server's default (a DBA's synchronous_commit = off must not void the acknowledgement).
-_BARRIER = text("SELECT set_config('synchronous_commit', 'on', true), "
+# it touches no table, so barriers never wait on one another's locks. A server default of
+# synchronous_commit = off must not void the acknowledgement, so the barrier turns "off" into "on"; any
+# stronger setting (remote_write, remote_apply with synchronous standbys) is kept as configured.
+_BARRIER = text("SELECT set_config('synchronous_commit', CASE current_setting('synchronous_commit') "
+                "WHEN 'off' THEN 'on' ELSE current_setting('synchronous_commit') END, true), "
                 "pg_logical_emit_message(true, 'zhichao.flush', '')")
 _ASYNC = "SELECT set_config('synchronous_commit', 'off', true)"
+# Insert position ahead of the flushed one: something written may not be on disk yet.
+_BEHIND = text("SELECT pg_current_wal_flush_lsn() < pg_current_wal_insert_lsn()")
 
 
 def uses_barrier(conn: Connection) -> bool:
@@ -43,14 +50,20 @@ def commit_asynchronously(conn: Connection) -> None:
 def flush(conn: Connection) -> None:
     """Return once every WAL record written so far is on disk (conn must not be in a transaction).
 
-    Rule: one synchronous commit flushes the log up to its own record, and so every earlier one.
+    Rule: one synchronous commit flushes the log up to its own record, and so every earlier one. A failure
+    propagates as the database's own error (the API answers 503: stored perhaps, confirmed not, resend).
     """
     conn.execution_options(isolation_level="AUTOCOMMIT")
     try:
         conn.execute(_BARRIER)
         conn.commit()  # ends SQLAlchemy's logical transaction; the server committed already
-    finally:  # the connection may be used again before it goes back to the pool
-        conn.execution_options(isolation_level=conn.default_isolation_level)
+    except BaseException:
+        with contextlib.suppress(Exception):  # the barrier's own error is the one to report
+            conn.rollback()
+            conn.execution_options(isolation_level=conn.default_isolation_level)
+        raise
+    # The connection may be used again before it goes back to the pool.
+    conn.execution_options(isolation_level=conn.default_isolation_level)
 
 
 def flush_bind(bind: Engine | Connection | Any) -> None:
@@ -62,3 +75,18 @@ def flush_bind(bind: Engine | Connection | Any) -> None:
     if isinstance(bind, Engine):
         with bind.connect() as conn:
             flush(conn)
+
+
+def ensure_durable(conn: Connection, bind: Engine | Connection | Any) -> None:
+    """Before rows read on `conn` are told to anyone (an answer, an event), make sure they are on disk.
+
+    Rule: rows another transaction committed asynchronously are visible before they are durable; if the
+    log is flushed as far as it is written there is nothing to wait for, otherwise a barrier is passed.
+    """
+    if uses_barrier(conn) and conn.execute(_BEHIND).scalar():
+        flush_bind(bind)
+
+
+def ensure_read_durable() -> None:
+    """ensure_durable() for the rows this request's session read: replays answer from them, events tell them."""
+    ensure_durable(db.session.connection(), db.session.get_bind())

@@ -17,7 +17,7 @@ from backend.models import Vehicle, Weighing
 from backend.schemas import field_errors
 from backend.schemas.common import nul_errors
 from backend.schemas.weighing import WeighingSchema
-from backend.services import audit, matching
+from backend.services import audit, matching, wal
 from backend.services.auth import SiteRef
 from backend.services.warnings import raise_warning, responsible
 
@@ -53,6 +53,7 @@ def _replay(site: SiteRef, record_id: str, body_hash: str) -> dict[str, Any]:
     if existing.body_sha256 != body_hash:
         raise Conflict(f"record_id '{record_id}' was already used with a different body",
                        record_id=record_id, id=existing.id)
+    wal.ensure_read_durable()  # the first request may still be waiting for its flush: answer only what is kept
     return _answer(existing)
 
 

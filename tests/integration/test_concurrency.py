@@ -8,12 +8,13 @@ import psycopg
 import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from backend import create_app
 from backend.config import Settings
 from backend.extensions import db
 from backend.models import Weighing
-from backend.services import audit
+from backend.services import audit, wal
 from tests import world
 from tests.conftest import PG_ADMIN, _drop_pg, _pg_database, make_app
 
@@ -87,15 +88,16 @@ def test_concurrent_duplicates_are_stored_once_and_answered_alike(shared_app):
 
 
 def _assert_each_answer_follows_its_flush(app, prefix):
-    positions: list[int] = []
-
-    def before_commit_record(conn):
-        positions.append(int(conn.exec_driver_sql(
-            "SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn").scalar()))
-
     with app.app_context():
         engine = db.engine
-    sa_event.listen(engine, "commit", before_commit_record)
+    positions: list[int] = []
+
+    def after_commit_record(_session):
+        # Read on another connection once the commit has returned: past the end of its commit record.
+        with engine.connect() as conn:
+            positions.append(int(conn.exec_driver_sql("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn").scalar()))
+
+    sa_event.listen(Session, "after_commit", after_commit_record, insert=True)  # before the barrier runs
     try:
         client = app.test_client()
         for n in range(20):
@@ -105,10 +107,9 @@ def _assert_each_answer_follows_its_flush(app, prefix):
             assert r.status_code == 201, r.get_json()
             with engine.connect() as conn:
                 flushed = int(conn.exec_driver_sql("SELECT pg_current_wal_flush_lsn() - '0/0'::pg_lsn").scalar())
-            # positions[0]: the weighing's own commit (a barrier after it is a commit too)
-            assert flushed > positions[0], f"weighing {n} was answered before its commit reached the disk"
+            assert flushed >= positions[0], f"weighing {n} was answered before its commit reached the disk"
     finally:
-        sa_event.remove(engine, "commit", before_commit_record)
+        sa_event.remove(Session, "after_commit", after_commit_record)
     with app.app_context():
         assert audit.verify().ok
 
@@ -150,3 +151,50 @@ def test_a_database_that_does_not_answer_is_a_503_to_retry_not_a_500():
         assert r.status_code == 503, r.get_data(as_text=True)
         assert r.headers["Retry-After"] == "5"
         assert "unavailable" in r.get_json()["error"]
+
+
+def test_a_barrier_that_fails_is_a_503_and_the_resent_weighing_gets_the_first_answer(shared_app, monkeypatch):
+    client = shared_app.test_client()
+    headers = {"X-Api-Key": world.SITE_KEYS["S1"]}
+    # The server drops the connection while the commit is being confirmed.
+    monkeypatch.setattr(wal, "_BARRIER", text("SELECT pg_terminate_backend(pg_backend_pid())"))
+    r = client.post("/api/v1/weighings", json=_weighing("BARRIER-1"), headers=headers)
+    assert r.status_code == 503, r.get_data(as_text=True)
+    assert r.headers["Retry-After"]
+    monkeypatch.undo()
+    again = client.post("/api/v1/weighings", json=_weighing("BARRIER-1"), headers=headers)
+    assert again.status_code == 201, again.get_json()
+    with shared_app.app_context():
+        stored = db.session.query(Weighing).filter_by(record_id="BARRIER-1").one()
+        assert again.get_json()["id"] == stored.id  # stored once: the commit had happened, only its confirmation failed
+        assert audit.verify().ok
+
+
+def test_a_replay_is_answered_only_once_the_first_answer_is_on_disk(shared_app, monkeypatch):
+    client = shared_app.test_client()
+    headers = {"X-Api-Key": world.SITE_KEYS["S1"]}
+    first = client.post("/api/v1/weighings", json=_weighing("REPLAY-DURABLE"), headers=headers)
+    assert first.status_code == 201
+    barriers = []
+    real_flush = wal.flush_bind
+    monkeypatch.setattr(wal, "_BEHIND", text("SELECT true"))  # as if the first commit had not reached the disk yet
+    monkeypatch.setattr(wal, "flush_bind", lambda bind: (barriers.append(bind), real_flush(bind)))
+    again = client.post("/api/v1/weighings", json=_weighing("REPLAY-DURABLE"), headers=headers)
+    assert again.status_code == 201 and again.get_json() == first.get_json()
+    assert len(barriers) == 1
+
+
+def test_audit_entries_in_a_savepoint_are_flushed_by_the_outer_commit(shared_app, monkeypatch):
+    flushes = []
+    real_flush = wal.flush
+    monkeypatch.setattr(wal, "flush", lambda conn: (flushes.append(conn), real_flush(conn)))
+    with shared_app.app_context():
+        db.session.execute(text("SELECT 1"))  # the outer transaction begins
+        savepoint = db.session.begin_nested()
+        audit.append("test", "test.savepoint", "test", 1, {"n": 1})
+        savepoint.commit()  # releases the savepoint: nothing is durable yet, so nothing may be flushed
+        assert flushes == []
+        assert db.session.execute(text("SHOW synchronous_commit")).scalar() == "off"
+        db.session.commit()
+        assert len(flushes) == 1
+        db.session.remove()
