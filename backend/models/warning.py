@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.clock import now
@@ -20,7 +20,12 @@ class WarningRecord(db.Model):  # type: ignore[name-defined,misc]
     """A warning (预警) with the team responsible for it now."""
 
     __tablename__ = "warnings"
-    __table_args__ = (Index("ix_warnings_vehicle_status", "plate", "plate_color", "status"),)
+    __table_args__ = (
+        Index("ix_warnings_vehicle_status", "plate", "plate_color", "status"),
+        # Overload warnings only: how a replayed weighing finds the warning it raised.
+        Index("ix_warnings_weighing_id", "weighing_id", postgresql_where=text("weighing_id IS NOT NULL"),
+              sqlite_where=text("weighing_id IS NOT NULL")),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     trigger: Mapped[str] = mapped_column(String(48))

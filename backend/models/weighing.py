@@ -38,5 +38,4 @@ class Weighing(db.Model):  # type: ignore[name-defined,misc]
     overloaded: Mapped[bool] = mapped_column(Boolean, index=True)
     rule_version: Mapped[str] = mapped_column(String(64))
     evaluation: Mapped[dict[str, Any]] = mapped_column(Json)
-    warning_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
     response: Mapped[dict[str, Any]] = mapped_column(Json)

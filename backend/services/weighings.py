@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from marshmallow import ValidationError
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from backend.clock import now
@@ -13,7 +13,7 @@ from backend.domain import overload
 from backend.domain.chain import canonical, sha256_hex
 from backend.domain.errors import Conflict, Forbidden, Invalid
 from backend.extensions import db
-from backend.models import Vehicle, Weighing
+from backend.models import Vehicle, WarningRecord, Weighing
 from backend.schemas import field_errors
 from backend.schemas.common import nul_errors
 from backend.schemas.weighing import WeighingSchema
@@ -25,7 +25,6 @@ _schema = WeighingSchema()
 
 
 # Statements are built once: building them per request (values(**kwargs)) cost more than running them.
-_LINK_WARNING = update(Weighing).where(Weighing.id == bindparam("wid")).values(warning_id=bindparam("warning_id"))
 _INSERTS: dict[str, Any] = {}
 
 
@@ -44,10 +43,14 @@ def _answer(row: Any) -> dict[str, Any]:
     return {"id": row.id, **row.response, "warning_id": row.warning_id}
 
 
+_RAISED = (select(WarningRecord.id).where(WarningRecord.weighing_id == Weighing.id)
+           .order_by(WarningRecord.id).limit(1).scalar_subquery())
+
+
 def _replay(site: SiteRef, record_id: str, body_hash: str) -> dict[str, Any]:
     """The first answer for an identical replay; 409 for the same record_id with another body."""
     existing = db.session.execute(
-        select(Weighing.id, Weighing.body_sha256, Weighing.response, Weighing.warning_id)
+        select(Weighing.id, Weighing.body_sha256, Weighing.response, _RAISED.label("warning_id"))
         .where(Weighing.site_id == site.id, Weighing.record_id == record_id)
     ).one()
     if existing.body_sha256 != body_hash:
@@ -109,7 +112,6 @@ def _store(site: SiteRef, data: dict[str, Any], raw: dict[str, Any], body_hash: 
         "received_at": received, "limit_kg": evaluation.limit_kg, "tolerance_kg": evaluation.tolerance_kg,
         "excess_kg": evaluation.excess_kg, "excess_pct": evaluation.excess_pct, "overloaded": evaluation.overloaded,
         "rule_version": evaluation.rule_version, "evaluation": evaluation.as_dict(), "response": answer,
-        "warning_id": None,
     }).scalar()
     if weighing_id is None:  # this site already sent this record_id (a retry, or a concurrent duplicate)
         db.session.rollback()
@@ -133,7 +135,6 @@ def _store(site: SiteRef, data: dict[str, Any], raw: dict[str, Any], body_hash: 
                      "site_code": site.code, "site_name": site.name, "record_id": data["record_id"],
                      "weighed_at": data["weighed_at"].isoformat(), "goods": data.get("goods")},
         )
-        db.session.connection().execute(_LINK_WARNING, {"wid": weighing_id, "warning_id": warning_id})
         if auto_dispatch_pct is not None and evaluation.excess_pct >= auto_dispatch_pct and team_id is not None:
             # The policy: overloads this far over the limit go straight to the responsible team.
             from backend.services.tasks import create_task

@@ -59,6 +59,7 @@ def test_replay_returns_first_answer_and_stores_once(api):
     first = api.site("S1", record())
     again = api.site("S1", record())
     assert again.status_code == first.status_code == 201
+    assert first.get_json()["warning_id"] is not None  # the replay finds the warning the first one raised
     assert again.get_json() == first.get_json()
     assert db.session.query(Weighing).filter_by(record_id="R-1").count() == 1
     assert db.session.query(WarningRecord).count() == 1
