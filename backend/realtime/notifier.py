@@ -84,13 +84,11 @@ class Notifier:
 
     def drain(self) -> int:
         """Emit and mark one batch of unsent events; returns how many."""
-        rows = db.session.execute(
+        # Rows committed asynchronously may not be on disk yet: never announce those.
+        rows = wal.read_durably(
             select(Event.id, Event.kind, Event.team_id, Event.payload, Event.created_at)
             .where(Event.sent_at.is_(None)).order_by(Event.id).limit(BATCH)
-            .with_for_update(skip_locked=True)
-        ).all()
-        if rows:  # rows committed asynchronously may not be on disk yet: never announce those
-            wal.ensure_read_durable()
+            .with_for_update(skip_locked=True))
         for row in rows:
             message = as_message(row.id, row.kind, row.payload, row.created_at)
             rooms: list[str] = [COMMAND_ROOM] + ([team_room(row.team_id)] if row.team_id is not None else [])

@@ -34,12 +34,10 @@ def visible_to(principal: Principal) -> Any:
 
 def since(principal: Principal, cursor: int, limit: int) -> list[dict[str, Any]]:
     """Events after the cursor that the caller may see, oldest first (at most `limit`)."""
-    rows = db.session.execute(
+    # A cursor handed out must never be lost in a crash and reused for another event.
+    rows = wal.read_durably(
         select(Event.id, Event.kind, Event.payload, Event.created_at)
-        .where(Event.id > cursor, visible_to(principal)).order_by(Event.id).limit(limit)
-    ).all()
-    if rows:  # a cursor handed out must never be lost in a crash and reused for another event
-        wal.ensure_read_durable()
+        .where(Event.id > cursor, visible_to(principal)).order_by(Event.id).limit(limit))
     return [as_message(r.id, r.kind, r.payload, r.created_at) for r in rows]
 
 

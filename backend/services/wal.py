@@ -20,8 +20,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import Select, func, literal_column, text
+from sqlalchemy.engine import Connection, Engine, Row
 
 from backend.extensions import db
 
@@ -35,6 +35,9 @@ _BARRIER = text("SELECT set_config('synchronous_commit', CASE current_setting('s
 _ASYNC = "SELECT set_config('synchronous_commit', 'off', true)"
 # Insert position ahead of the flushed one: something written may not be on disk yet.
 _BEHIND = text("SELECT pg_current_wal_flush_lsn() < pg_current_wal_insert_lsn()")
+# Positions as numbers of bytes, so that Python can take the smallest.
+_WRITTEN = (func.pg_current_wal_insert_lsn() - literal_column("'0/0'::pg_lsn")).label("wal_written")
+_FLUSHED_BEFORE = text("SELECT pg_current_wal_flush_lsn() - '0/0'::pg_lsn < :position")
 
 
 def uses_barrier(conn: Connection) -> bool:
@@ -90,3 +93,20 @@ def ensure_durable(conn: Connection, bind: Engine | Connection | Any) -> None:
 def ensure_read_durable() -> None:
     """ensure_durable() for the rows this request's session read: replays answer from them, events tell them."""
     ensure_durable(db.session.connection(), db.session.get_bind())
+
+
+def read_durably(stmt: Select[Any]) -> list[Row[Any]]:
+    """Run a query whose rows will be told to others; return them once every one of them is on disk.
+
+    Rule: the statement's snapshot precedes the WAL insert position read as each row is produced, so every
+    returned row's commit record lies before the smallest such position; once the log is flushed that far
+    nothing needs waiting for (usually the writer's own barrier did it), otherwise a barrier is passed.
+    Reading the position in the query itself keeps the row locks a claim writes out of the comparison.
+    """
+    conn = db.session.connection()
+    if not uses_barrier(conn):
+        return list(db.session.execute(stmt).all())
+    rows = list(db.session.execute(stmt.add_columns(_WRITTEN)).all())
+    if rows and conn.execute(_FLUSHED_BEFORE, {"position": min(r.wal_written for r in rows)}).scalar():
+        flush_bind(db.session.get_bind())
+    return rows

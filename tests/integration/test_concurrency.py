@@ -7,14 +7,15 @@ import threading
 import psycopg
 import pytest
 from sqlalchemy import event as sa_event
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from backend import create_app
 from backend.config import Settings
 from backend.extensions import db
-from backend.models import Weighing
-from backend.services import audit, wal
+from backend.models import Event, Weighing
+from backend.services import audit, events, wal
+from backend.services.auth import Principal
 from tests import world
 from tests.conftest import PG_ADMIN, _drop_pg, _pg_database, make_app
 
@@ -197,4 +198,37 @@ def test_audit_entries_in_a_savepoint_are_flushed_by_the_outer_commit(shared_app
         assert db.session.execute(text("SHOW synchronous_commit")).scalar() == "off"
         db.session.commit()
         assert len(flushes) == 1
+        db.session.remove()
+
+
+def test_events_are_told_only_once_on_disk_and_without_a_barrier_when_they_already_are(shared_app, monkeypatch):
+    with shared_app.app_context():
+        engine = db.engine
+    # A writer commits an event without waiting for the disk, and notes where its commit ended.
+    with engine.connect() as writer:
+        writer.exec_driver_sql("SET synchronous_commit TO off")
+        writer.exec_driver_sql("INSERT INTO events (kind, team_id, payload, created_at) "
+                               "VALUES ('test.async', NULL, '{}', now())")
+        writer.commit()
+        committed = writer.exec_driver_sql("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn").scalar()
+    barriers = []
+    real_flush = wal.flush_bind
+    monkeypatch.setattr(wal, "flush_bind", lambda bind: (barriers.append(bind), real_flush(bind)))
+    principal = Principal(0, "auditor", "auditor", None)
+    with shared_app.app_context():
+        rows = wal.read_durably(select(Event.id).where(Event.kind == "test.async"))
+        # The position read with the row lies past the row's commit: flushing that far makes it durable.
+        assert len(rows) == 1 and rows[0].wal_written >= committed
+        with engine.connect() as conn:
+            flushed = conn.exec_driver_sql("SELECT pg_current_wal_flush_lsn() - '0/0'::pg_lsn").scalar()
+        assert flushed >= rows[0].wal_written
+        db.session.remove()
+        barriers.clear()
+        # Once the log is flushed that far, telling the event again needs no barrier.
+        monkeypatch.setattr(wal, "_FLUSHED_BEFORE", text("SELECT false AND :position IS NOT NULL"))
+        assert [m["event"] for m in events.since(principal, 0, 1000)].count("test.async") == 1
+        assert barriers == []
+        monkeypatch.setattr(wal, "_FLUSHED_BEFORE", text("SELECT true OR :position IS NULL"))
+        events.since(principal, 0, 1000)
+        assert len(barriers) == 1
         db.session.remove()
