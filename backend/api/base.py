@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, jsonify
 from flask_smorest import Api
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from backend.domain.errors import DomainError
@@ -51,10 +52,11 @@ class ZhichaoApi(Api):  # type: ignore[misc]
             return jsonify(exc.body()), exc.status
 
         @app.errorhandler(OperationalError)
-        def _database_unavailable(exc: OperationalError) -> Any:
+        @app.errorhandler(PoolTimeout)
+        def _database_unavailable(exc: OperationalError | PoolTimeout) -> Any:
             # Down, restarting, out of connections, a lock or serialisation timeout: the client's request was
             # fine and may be sent again (ingest and field steps are idempotent), so say so instead of a 500.
-            log.warning("database unavailable: %s", exc.orig)
+            log.warning("database unavailable: %s", exc)
             db.session.remove()
             return (jsonify({"error": "the database is unavailable or busy; send the request again shortly",
                              "retry_after_s": RETRY_AFTER_S}), 503, {"Retry-After": str(RETRY_AFTER_S)})

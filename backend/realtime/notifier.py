@@ -88,7 +88,7 @@ class Notifier:
         rows = wal.read_durably(
             select(Event.id, Event.kind, Event.team_id, Event.payload, Event.created_at)
             .where(Event.sent_at.is_(None)).order_by(Event.id).limit(BATCH)
-            .with_for_update(skip_locked=True))
+            .with_for_update(skip_locked=True), keep_transaction=True)
         for row in rows:
             message = as_message(row.id, row.kind, row.payload, row.created_at)
             rooms: list[str] = [COMMAND_ROOM] + ([team_room(row.team_id)] if row.team_id is not None else [])

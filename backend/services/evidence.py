@@ -77,10 +77,11 @@ def _replay(meta: dict[str, Any], task_id: int) -> tuple[dict[str, Any], int] | 
     done = db.session.execute(select(Evidence).where(Evidence.client_id == meta["id"])).scalar_one_or_none()
     if done is None:
         return None
-    if done.sha256 != meta["sha256"] or done.task_id != task_id:
+    same, answer = done.sha256 == meta["sha256"] and done.task_id == task_id, view(done)
+    wal.ensure_read_durable()  # the first request may still be waiting for its flush: tell only what is kept
+    if not same:
         raise Conflict(f"evidence {meta['id']} was uploaded with other content or for another task")
-    wal.ensure_read_durable()  # the first request may still be waiting for its flush: answer only what is kept
-    return view(done), 200
+    return answer, 200
 
 
 def upload(principal: Principal, task_id: int, meta: dict[str, Any], data: bytes) -> tuple[dict[str, Any], int]:

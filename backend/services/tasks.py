@@ -110,10 +110,12 @@ def _replayed(principal: Principal, task_id: int, key: str | None, digest: str) 
         TaskTransition.task_id == task_id, TaskTransition.idempotency_key == key)).scalar_one_or_none()
     if done is None:
         return None
-    if done.actor_id != principal.user_id or done.request_sha256 != digest:
-        raise Conflict("this Idempotency-Key was used with a different request", status=done.to_status)
-    wal.ensure_read_durable()  # the first request may still be waiting for its flush: answer only what is kept
-    return dict(done.response)
+    ours = done.actor_id == principal.user_id and done.request_sha256 == digest
+    status, answer = done.to_status, dict(done.response)
+    wal.ensure_read_durable()  # the first request may still be waiting for its flush: tell only what is kept
+    if not ours:
+        raise Conflict("this Idempotency-Key was used with a different request", status=status)
+    return answer
 
 
 def transition(principal: Principal, task_id: int, body: dict[str, Any], raw: Any,

@@ -33,11 +33,15 @@ _BARRIER = text("SELECT set_config('synchronous_commit', CASE current_setting('s
                 "WHEN 'off' THEN 'on' ELSE current_setting('synchronous_commit') END, true), "
                 "pg_logical_emit_message(true, 'zhichao.flush', '')")
 _ASYNC = "SELECT set_config('synchronous_commit', 'off', true)"
+# With synchronous standbys (and a commit level that waits for them) the local flush position says nothing
+# of the standby: only a barrier of one's own waits for it.
+_STANDBYS = ("(current_setting('synchronous_standby_names') <> '' "
+             "AND current_setting('synchronous_commit') <> 'local')")
 # Insert position ahead of the flushed one: something written may not be on disk yet.
-_BEHIND = text("SELECT pg_current_wal_flush_lsn() < pg_current_wal_insert_lsn()")
+_BEHIND = text(f"SELECT {_STANDBYS} OR pg_current_wal_flush_lsn() < pg_current_wal_insert_lsn()")
 # Positions as numbers of bytes, so that Python can take the smallest.
 _WRITTEN = (func.pg_current_wal_insert_lsn() - literal_column("'0/0'::pg_lsn")).label("wal_written")
-_FLUSHED_BEFORE = text("SELECT pg_current_wal_flush_lsn() - '0/0'::pg_lsn < :position")
+_FLUSHED_BEFORE = text(f"SELECT {_STANDBYS} OR pg_current_wal_flush_lsn() - '0/0'::pg_lsn < :position")
 
 
 def uses_barrier(conn: Connection) -> bool:
@@ -80,33 +84,42 @@ def flush_bind(bind: Engine | Connection | Any) -> None:
             flush(conn)
 
 
-def ensure_durable(conn: Connection, bind: Engine | Connection | Any) -> None:
-    """Before rows read on `conn` are told to anyone (an answer, an event), make sure they are on disk.
-
-    Rule: rows another transaction committed asynchronously are visible before they are durable; if the
-    log is flushed as far as it is written there is nothing to wait for, otherwise a barrier is passed.
-    """
-    if uses_barrier(conn) and conn.execute(_BEHIND).scalar():
-        flush_bind(bind)
+def _barrier_in_session() -> None:
+    # The barrier on the session's own connection: a request never holds one pooled connection while it
+    # waits for another. It ends the session's transaction, which on these paths only read.
+    db.session.execute(_BARRIER)
+    db.session.commit()
 
 
 def ensure_read_durable() -> None:
-    """ensure_durable() for the rows this request's session read: replays answer from them, events tell them."""
-    ensure_durable(db.session.connection(), db.session.get_bind())
+    """Before answering from rows this session read (a replay), make sure they are on disk.
+
+    Rule: rows another transaction committed asynchronously are visible before they are durable; if the
+    log is flushed as far as it is written there is nothing to wait for, otherwise a barrier is passed
+    (which ends the session's transaction: take what the answer needs from ORM objects first).
+    """
+    conn = db.session.connection()
+    if uses_barrier(conn) and conn.execute(_BEHIND).scalar():
+        _barrier_in_session()
 
 
-def read_durably(stmt: Select[Any]) -> list[Row[Any]]:
+def read_durably(stmt: Select[Any], *, keep_transaction: bool = False) -> list[Row[Any]]:
     """Run a query whose rows will be told to others; return them once every one of them is on disk.
 
     Rule: the statement's snapshot precedes the WAL insert position read as each row is produced, so every
     returned row's commit record lies before the smallest such position; once the log is flushed that far
     nothing needs waiting for (usually the writer's own barrier did it), otherwise a barrier is passed.
     Reading the position in the query itself keeps the row locks a claim writes out of the comparison.
+    keep_transaction: the caller holds row locks it still needs, so the barrier runs on a connection of its
+    own; otherwise it ends the session's transaction.
     """
     conn = db.session.connection()
     if not uses_barrier(conn):
         return list(db.session.execute(stmt).all())
     rows = list(db.session.execute(stmt.add_columns(_WRITTEN)).all())
     if rows and conn.execute(_FLUSHED_BEFORE, {"position": min(r.wal_written for r in rows)}).scalar():
-        flush_bind(db.session.get_bind())
+        if keep_transaction:
+            flush_bind(db.session.get_bind())
+        else:
+            _barrier_in_session()
     return rows

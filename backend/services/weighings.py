@@ -53,10 +53,10 @@ def _replay(site: SiteRef, record_id: str, body_hash: str) -> dict[str, Any]:
         select(Weighing.id, Weighing.body_sha256, Weighing.response, _RAISED.label("warning_id"))
         .where(Weighing.site_id == site.id, Weighing.record_id == record_id)
     ).one()
+    wal.ensure_read_durable()  # the first request may still be waiting for its flush: tell only what is kept
     if existing.body_sha256 != body_hash:
         raise Conflict(f"record_id '{record_id}' was already used with a different body",
                        record_id=record_id, id=existing.id)
-    wal.ensure_read_durable()  # the first request may still be waiting for its flush: answer only what is kept
     return _answer(existing)
 
 

@@ -177,9 +177,9 @@ def test_a_replay_is_answered_only_once_the_first_answer_is_on_disk(shared_app, 
     first = client.post("/api/v1/weighings", json=_weighing("REPLAY-DURABLE"), headers=headers)
     assert first.status_code == 201
     barriers = []
-    real_flush = wal.flush_bind
+    real_barrier = wal._barrier_in_session
     monkeypatch.setattr(wal, "_BEHIND", text("SELECT true"))  # as if the first commit had not reached the disk yet
-    monkeypatch.setattr(wal, "flush_bind", lambda bind: (barriers.append(bind), real_flush(bind)))
+    monkeypatch.setattr(wal, "_barrier_in_session", lambda: (barriers.append(1), real_barrier()))
     again = client.post("/api/v1/weighings", json=_weighing("REPLAY-DURABLE"), headers=headers)
     assert again.status_code == 201 and again.get_json() == first.get_json()
     assert len(barriers) == 1
@@ -212,8 +212,8 @@ def test_events_are_told_only_once_on_disk_and_without_a_barrier_when_they_alrea
         writer.commit()
         committed = writer.exec_driver_sql("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn").scalar()
     barriers = []
-    real_flush = wal.flush_bind
-    monkeypatch.setattr(wal, "flush_bind", lambda bind: (barriers.append(bind), real_flush(bind)))
+    real_barrier = wal._barrier_in_session
+    monkeypatch.setattr(wal, "_barrier_in_session", lambda: (barriers.append(1), real_barrier()))
     principal = Principal(0, "auditor", "auditor", None)
     with shared_app.app_context():
         rows = wal.read_durably(select(Event.id).where(Event.kind == "test.async"))
