@@ -13,7 +13,7 @@ from backend.clock import now
 from backend.domain import chain
 from backend.extensions import db
 from backend.models import AuditEntry, AuditHead
-from backend.services import wal
+from backend.services import events, wal
 
 HEAD_ID = 1
 _PENDING = "zhichao_audit_pending"
@@ -37,9 +37,13 @@ def append(actor: str, action: str, entity: str, entity_id: object, data: Mappin
 
 @event.listens_for(Session, "before_commit")
 def _write_pending(session: Session) -> None:
-    """Lock the head, chain the transaction's entries in order, insert them and move the head."""
+    """Lock the head, write the transaction's events, chain its entries in order, insert them, move the head.
+
+    The head lock orders commits: events written under it get cursors in commit order.
+    """
     pending = session.info.pop(_PENDING, None)
-    if not pending:
+    published = events.take_pending(session)
+    if not pending and not published:
         return
     conn = session.connection()
     if wal.uses_barrier(conn):  # the head lock must not be held through the disk flush (see services/wal.py)
@@ -48,6 +52,10 @@ def _write_pending(session: Session) -> None:
     head = conn.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == HEAD_ID).with_for_update()).first()
     if head is None:
         raise RuntimeError("the audit head row is missing: run `flask db upgrade`")
+    if published:
+        events.write(conn, published)
+    if not pending:
+        return
     seq, prev = int(head[0]), str(head[1])
     at = now()
     rows = []

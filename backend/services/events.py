@@ -4,25 +4,48 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import insert, or_, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, SessionTransaction
 
 from backend.extensions import db
 from backend.models import Event
 from backend.services import wal
 from backend.services.auth import Principal
 
-_INSERT = insert(Event).returning(Event.id)
+_INSERT = insert(Event)
 PUBLISHED = "zhichao_events_published"  # session flag: the commit should wake the notifier
+_PENDING = "zhichao_events_pending"
 
 
-def publish(kind: str, team_id: int | None, payload: dict[str, Any]) -> int:
-    """Record an event in the caller's transaction; its id is the cursor clients resume from.
+def publish(kind: str, team_id: int | None, payload: dict[str, Any]) -> None:
+    """Record an event in the caller's transaction; it is written, and given its cursor, as that commits.
 
-    team_id names the team that may see it; None keeps it to the command center and auditors.
+    team_id names the team that may see it; None keeps it to the command center and auditors. Cursors are
+    assigned at commit under the audit chain's lock (services/audit.py), so they follow commit order: a
+    client that has seen cursor n never misses an event below n that commits later.
     """
-    db.session().info[PUBLISHED] = True
-    return int(db.session.connection().execute(
-        _INSERT, {"kind": kind, "team_id": team_id, "payload": payload, "sent_at": None}).scalar_one())
+    info = db.session().info
+    info[PUBLISHED] = True
+    info.setdefault(_PENDING, []).append({"kind": kind, "team_id": team_id, "payload": payload, "sent_at": None})
+
+
+def take_pending(session: Session) -> list[dict[str, Any]]:
+    """The events this transaction published and has not written yet (the commit hook takes them)."""
+    return list(session.info.pop(_PENDING, None) or [])
+
+
+def write(conn: Connection, pending: list[dict[str, Any]]) -> None:
+    """Insert the transaction's events; the caller holds the lock that orders commits."""
+    conn.execute(_INSERT, pending)
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _discard(session: Session, transaction: SessionTransaction) -> None:
+    # A rolled-back transaction publishes nothing.
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
 
 
 def visible_to(principal: Principal) -> Any:

@@ -232,3 +232,30 @@ def test_events_are_told_only_once_on_disk_and_without_a_barrier_when_they_alrea
         events.since(principal, 0, 1000)
         assert len(barriers) == 1
         db.session.remove()
+
+
+def test_event_cursors_follow_commit_order(shared_app):
+    """A client that has seen cursor n must never miss an event below n that commits later: an event
+    published first but committed last gets the higher cursor."""
+    slow_published, fast_committed = threading.Event(), threading.Event()
+
+    def slow(_i):
+        with shared_app.app_context():
+            events.publish("test.order", None, {"who": "slow"})
+            db.session.execute(text("SELECT 1"))  # its transaction is open before the other one commits
+            slow_published.set()
+            assert fast_committed.wait(10)
+            db.session.commit()
+
+    def fast(_i):
+        assert slow_published.wait(10)
+        with shared_app.app_context():
+            events.publish("test.order", None, {"who": "fast"})
+            db.session.commit()
+        fast_committed.set()
+
+    _run_threads(lambda i: (slow, fast)[i](i), 2)
+    with shared_app.app_context():
+        order = [p["who"] for (p,) in db.session.execute(
+            select(Event.payload).where(Event.kind == "test.order").order_by(Event.id))]
+        assert order == ["fast", "slow"]

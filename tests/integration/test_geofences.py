@@ -48,8 +48,8 @@ def test_create_update_delete_with_history(api):
     assert [(v["properties"]["version"], v["properties"]["change"]) for v in versions] == [
         (1, "created"), (2, "updated"), (3, "deleted")]
     assert versions[0]["geometry"]["coordinates"][0][0][0] == SMALL[0]
-    actions = [a for (a,) in db.session.query(AuditEntry.action).filter(AuditEntry.entity == "geofence",
-                                                                        AuditEntry.entity_id == str(fid))]
+    actions = [a for (a,) in db.session.query(AuditEntry.action).filter(
+        AuditEntry.entity == "geofence", AuditEntry.entity_id == str(fid)).order_by(AuditEntry.seq)]
     assert actions == ["geofence.created", "geofence.updated", "geofence.deleted"]
 
 
