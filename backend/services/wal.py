@@ -11,8 +11,8 @@ flush carries every earlier WAL record, its own transaction's commit included. S
 - concurrent appenders share one flush instead of queueing for one each;
 - after a crash, the WAL is replayed in order: a transaction chained on an unflushed one is lost with it,
   and neither was acknowledged, so the chain never has a hole;
-- anything that tells the outside world about committed rows without writing first (the notifier)
-  passes a barrier before it speaks.
+- anything that tells the outside world about rows it did not write (replays, event catch-up, the
+  notifier) first makes sure they are on disk (ensure_read_durable, read_durably).
 """
 
 from __future__ import annotations
