@@ -259,3 +259,21 @@ def test_event_cursors_follow_commit_order(shared_app):
         order = [p["who"] for (p,) in db.session.execute(
             select(Event.payload).where(Event.kind == "test.order").order_by(Event.id))]
         assert order == ["fast", "slow"]
+
+
+def test_a_pool_with_no_connection_to_spare_is_a_503_to_retry(shared_app):
+    with shared_app.app_context():
+        url = db.engine.url.render_as_string(hide_password=False)
+    settings = Settings(database_url=url, secret_key="test-secret-key-that-is-long-enough-0123456789", demo=True)
+    app = create_app({"TESTING": True, "SQLALCHEMY_ENGINE_OPTIONS": {
+        "pool_size": 1, "max_overflow": 0, "pool_timeout": 0.2}}, settings)
+    with app.app_context():
+        held = db.engine.connect()  # every connection of the pool is taken
+        try:
+            r = app.test_client().post("/api/v1/weighings", json=_weighing("POOL-1"),
+                                       headers={"X-Api-Key": world.SITE_KEYS["S1"]})
+        finally:
+            held.close()
+        assert r.status_code == 503, r.get_data(as_text=True)
+        assert r.headers["Retry-After"] == "5"
+        db.engine.dispose()
