@@ -136,15 +136,24 @@ def _weighing_worker(args: tuple[str, int, float, float]) -> list[float]:
                "axles": 6, "vehicle_kind": "combination", "gross_kg": rng.choice([45_000, 52_000, 60_000]),
                "weighed_at": "2026-11-22T17:10:00+08:00"} for i in range(count)]
     client.get("/healthz")
+
+    def send(i: int) -> None:
+        r = client.post("/api/v1/weighings", json=bodies[i], headers={"X-Api-Key": demo.site_key(f"DEMO-S{1 + i % 5}")})
+        assert r.status_code == 201, r.get_json()
+
     barrier.wait()
+    return _open_loop(rate, count, send)
+
+
+def _open_loop(rate: float, count: int, send: Any) -> list[float]:
+    """Call send(i) on a fixed schedule of `rate` per second; each latency (ms) counts from the scheduled
+    time, so a sender that falls behind shows it as queueing delay."""
     start = time.perf_counter()
     latencies = []
-    for i, body in enumerate(bodies):
+    for i in range(count):
         scheduled = start + i / rate
         time.sleep(max(0.0, scheduled - time.perf_counter()))
-        site = demo.site_key(f"DEMO-S{1 + i % 5}")
-        r = client.post("/api/v1/weighings", json=body, headers={"X-Api-Key": site})
-        assert r.status_code == 201, r.get_json()
+        send(i)
         latencies.append((time.perf_counter() - scheduled) * 1000)
     return latencies
 
@@ -155,19 +164,15 @@ def _commit_probe(args: tuple[str, float, float]) -> list[float]:
     Every acknowledged weighing waits for its WAL flush; when the disk stalls, this probe stalls too, and
     no durable design could have answered sooner."""
     url, rate, seconds = args
-    latencies = []
     with psycopg.connect(url) as conn:
-        conn.execute("INSERT INTO bench_probe DEFAULT VALUES")
-        conn.commit()
-        barrier.wait()
-        start = time.perf_counter()
-        for i in range(int(rate * seconds)):
-            scheduled = start + i / rate
-            time.sleep(max(0.0, scheduled - time.perf_counter()))
+
+        def send(_i: int) -> None:
             conn.execute("INSERT INTO bench_probe DEFAULT VALUES")
             conn.commit()
-            latencies.append((time.perf_counter() - scheduled) * 1000)
-    return latencies
+
+        send(0)  # connected and warm before the clock starts
+        barrier.wait()
+        return _open_loop(rate, int(rate * seconds), send)
 
 
 def bench_weighings_parallel(url: str, workers: int, total_rate: float,

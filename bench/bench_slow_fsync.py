@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,14 +23,9 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_ingest
+from bench_dispatch import free_port
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def start_cluster(root: Path, port: int, delay_us: int) -> subprocess.Popen[bytes]:

@@ -1,11 +1,12 @@
 """Asynchronous commits with an acknowledgement barrier: the chain lock is not held through the disk flush.
 
-Every audited transaction locks the audit chain's head row, and PostgreSQL releases row locks only after
-the commit record is flushed to disk. With synchronous commits the appenders therefore queue behind one
-another's fsyncs: when the disk stalls for 40 ms, a 200/s stream falls behind and its tail grows several
-times longer than the stall. Instead an audited transaction commits asynchronously (the lock goes at
-once) and the caller then waits for a barrier: a one-record transaction committed synchronously, whose
-flush carries every earlier WAL record, its own transaction's commit included. So:
+Every audited or event-publishing transaction locks the audit chain's head row at commit (that lock
+orders commits and event cursors), and PostgreSQL releases row locks only after the commit record is
+flushed to disk. With synchronous commits the appenders therefore queue behind one another's fsyncs: when
+the disk stalls for 40 ms, a 200/s stream falls behind and its tail grows several times longer than the
+stall. Instead an audited transaction commits asynchronously (the lock goes at once) and the caller then
+waits for a barrier: a one-record transaction committed synchronously, whose flush carries every earlier
+WAL record, its own transaction's commit included. So:
 
 - nothing is acknowledged before it is on disk (the barrier runs before the caller answers);
 - concurrent appenders share one flush instead of queueing for one each;
